@@ -1,0 +1,276 @@
+using Platform.Text;
+
+namespace Platform.Extraction.Engine;
+
+/// <summary>
+/// Finds incidents in an article: sentences → lexicon triggers (with required context and a modality filter)
+/// → one frame per trigger with actors, places, date and counts from the same sentence → frames without a
+/// place of their own continue the previous frame (one event told in several sentences).
+/// Deterministic and thread-safe; construct once and share.
+/// </summary>
+public sealed class IncidentExtractor(Lexicon lexicon)
+{
+    /// <summary>Changes whenever rules or lexicons change: downstream stages key idempotency and revisions on it.</summary>
+    public const string Version = "extraction-0.1.0";
+
+    private const int ModalityWindow = 4;
+    private const int PlaceWindow = 3;
+
+    public IncidentExtractor() : this(Lexicon.LoadEmbedded())
+    {
+    }
+
+    public IReadOnlyList<IncidentFound> Extract(ExtractionInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (string.IsNullOrWhiteSpace(input.Text))
+        {
+            return [];
+        }
+        var folded = TextFolding.FoldWithOffsets(input.Text);
+        var frames = new List<Frame>();
+        var sentence = -1;
+        foreach (var (start, end) in Sentences(folded.Folded))
+        {
+            sentence++;
+            var tokens = Tokenizer.Tokenize(folded.Folded, start, end);
+            if (tokens.Count == 0)
+            {
+                continue;
+            }
+            var frame = FrameFor(input, folded, tokens, sentence);
+            if (frame is null)
+            {
+                continue;
+            }
+            if (frame.Places.Count == 0 && frames.Count > 0 && frame.Sentence - frames[^1].LastSentence <= 2)
+            {
+                frames[^1].Absorb(frame);
+                continue;
+            }
+            frames.Add(frame);
+        }
+        return frames.Select(f => f.ToIncident()).ToList();
+    }
+
+    private Frame? FrameFor(ExtractionInput input, FoldedText folded, List<Token> tokens, int sentence)
+    {
+        var cues = lexicon.Cues.FindAll(tokens);
+        var trigger = lexicon.Triggers.FindAll(tokens).FirstOrDefault(match =>
+            RequirementsMet(match.Entry.Value.Requires, tokens) && !IsModal(match, cues));
+        if (trigger is null)
+        {
+            return null;
+        }
+        var rules = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["event_type"] = $"trigger:{trigger.Entry.Phrase}",
+        };
+
+        var actors = lexicon.Actors.FindAll(tokens)
+            .GroupBy(m => m.Entry.Value)
+            .Select(g => new ActorFound(g.Key, OriginalText(folded, tokens, g.First().First, g.First().Last)))
+            .ToList();
+
+        var places = FindPlaces(folded, tokens, cues);
+        var (dateStart, dateEnd, dateRule) = ResolveDate(input.PublishedOn, cues);
+        rules["date"] = dateRule;
+        var fatalities = CountNear(tokens, cues, "killed");
+        var arrests = CountNear(tokens, cues, "arrested");
+        var source = cues.FirstOrDefault(c => c.Entry.Value.Kind == "source")?.Entry.Value.Value;
+
+        var evidenceFirst = trigger.First;
+        var evidenceLast = Math.Max(trigger.Last, places.Count > 0 ? places[0].LastToken : trigger.Last);
+        var (start, length) = folded.ToOriginalSpan(tokens[evidenceFirst].Start, tokens[evidenceLast].End);
+        var evidence = new Span(start, length, input.Text.Substring(start, length));
+
+        return new Frame(
+            trigger.Entry.Value.EventType, trigger.Entry.Value.SubEventType, actors, places.Select(p => p.Place).ToList(),
+            dateStart, dateEnd, fatalities, arrests, source, evidence, rules, sentence);
+    }
+
+    private static bool RequirementsMet(string[] requires, List<Token> tokens) =>
+        requires.Length == 0 || tokens.Any(t => Tokenizer.ArabicStems(t.Text).Any(stem => requires.Contains(stem, StringComparer.Ordinal)));
+
+    // A trigger shortly after a future, negated, threatened, conditional or habitual marker reports no incident.
+    private static bool IsModal(PhraseMatch<(string EventType, string SubEventType, string[] Requires)> trigger,
+        List<PhraseMatch<(string Kind, string Value)>> cues) =>
+        cues.Any(c => c.Entry.Value.Kind == "modality"
+            && (c.Last < trigger.First && trigger.First - c.Last <= ModalityWindow
+                || c.First > trigger.Last && c.First - trigger.Last <= 2 && c.Entry.Value.Value == "habitual"));
+
+    private sealed record PlaceCandidate(PlaceFound Place, int LastToken);
+
+    private List<PlaceCandidate> FindPlaces(FoldedText folded, List<Token> tokens, List<PhraseMatch<(string Kind, string Value)>> cues)
+    {
+        var places = new List<PlaceCandidate>();
+        foreach (var cue in cues.Where(c => c.Entry.Value.Kind == "place"))
+        {
+            var first = cue.Last + 1;
+            while (first < tokens.Count && IsCue(tokens, first, "skip") && !SeparatedByPunctuation(folded, tokens, first - 1, first))
+            {
+                first++;
+            }
+            if (first >= tokens.Count || SeparatedByPunctuation(folded, tokens, cue.Last, first))
+            {
+                continue;
+            }
+            var last = first;
+            while (last + 1 < tokens.Count && last + 1 - first < PlaceWindow
+                && !SeparatedByPunctuation(folded, tokens, last, last + 1)
+                && !IsAnyCue(tokens, last + 1))
+            {
+                last++;
+            }
+            var hints = new List<string>();
+            var relation = cue.Entry.Value.Value;
+            var direction = cues.FirstOrDefault(c => c.Entry.Value.Kind == "direction" && c.First > first && c.First <= last + 1);
+            if (direction is not null)
+            {
+                // "الصور شمال دير الزور": the name ends before the direction, and the city after it is a hint.
+                last = Math.Max(first, direction.First - 1);
+                var hintFirst = direction.Last + 1;
+                if (hintFirst < tokens.Count)
+                {
+                    var hintLast = Math.Min(tokens.Count - 1, hintFirst + PlaceWindow - 1);
+                    hints.Add(OriginalText(folded, tokens, hintFirst, hintLast));
+                }
+            }
+            var (start, length) = folded.ToOriginalSpan(tokens[first].Start, tokens[last].End);
+            var name = folded.Original.Substring(start, length);
+            places.Add(new PlaceCandidate(new PlaceFound(name, relation, hints, new Span(start, length, name)), last));
+        }
+        return places;
+    }
+
+    private bool IsCue(List<Token> tokens, int index, string kind) =>
+        lexicon.Cues.MatchAt(tokens, index).Any(m => m.Entry.Value.Kind == kind);
+
+    private bool IsAnyCue(List<Token> tokens, int index) =>
+        lexicon.Cues.MatchAt(tokens, index).Any(m => m.Entry.Value.Kind is "place" or "date" or "weekday" or "source" or "modality" or "direction")
+        || lexicon.Triggers.MatchAt(tokens, index).Any() || lexicon.Actors.MatchAt(tokens, index).Any();
+
+    private static bool SeparatedByPunctuation(FoldedText folded, List<Token> tokens, int left, int right)
+    {
+        for (var i = tokens[left].End; i < tokens[right].Start; i++)
+        {
+            if (folded.Folded[i] is ',' or '،' or '.' or ';' or '؛' or ':' or '(' or ')' or '"' or '\n')
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static (DateOnly Start, DateOnly End, string Rule) ResolveDate(DateOnly published, List<PhraseMatch<(string Kind, string Value)>> cues)
+    {
+        foreach (var cue in cues)
+        {
+            switch (cue.Entry.Value)
+            {
+                case ("date", "yesterday"):
+                    return (published.AddDays(-1), published.AddDays(-1), "date:yesterday");
+                case ("date", "last-week"):
+                    // Convention: "last week" is the 9 days from 13 to 5 days before publication, which covers the
+                    // previous calendar week whether the writer's week starts on Saturday, Sunday or Monday.
+                    return (published.AddDays(-13), published.AddDays(-5), "date:last-week");
+                case ("weekday", var day):
+                    var target = (DayOfWeek)int.Parse(day, System.Globalization.CultureInfo.InvariantCulture);
+                    var back = ((int)published.DayOfWeek - (int)target + 7) % 7;
+                    return (published.AddDays(-back), published.AddDays(-back), "date:weekday");
+            }
+        }
+        return (published, published, cues.Any(c => c.Entry.Value is ("date", "today")) ? "date:today" : "date:publication");
+    }
+
+    private static int? CountNear(List<Token> tokens, List<PhraseMatch<(string Kind, string Value)>> cues, string kind)
+    {
+        int? total = null;
+        foreach (var word in cues.Where(c => c.Entry.Value.Kind == kind))
+        {
+            // "مقتل شخص", "killing three people", "killing at least 32 people" (count after the word) or
+            // "four soldiers dead", "20 قتلى" (count before it).
+            var count = cues.Where(c => c.Entry.Value.Kind == "number" && c.First > word.Last && c.First - word.Last <= 3)
+                    .Select(c => (int?)int.Parse(c.Entry.Value.Value, System.Globalization.CultureInfo.InvariantCulture)).FirstOrDefault()
+                ?? DigitsNear(tokens, word.Last + 1, word.Last + 3)
+                ?? cues.Where(c => c.Entry.Value.Kind == "number" && c.Last < word.First && word.First - c.Last <= 3)
+                    .Select(c => (int?)int.Parse(c.Entry.Value.Value, System.Globalization.CultureInfo.InvariantCulture)).LastOrDefault()
+                ?? DigitsNear(tokens, word.First - 3, word.First - 1);
+            if (count is not null)
+            {
+                total = Math.Max(total ?? 0, count.Value);
+            }
+        }
+        return total;
+    }
+
+    private static int? DigitsNear(List<Token> tokens, int from, int to)
+    {
+        for (var i = Math.Max(0, from); i <= to && i < tokens.Count; i++)
+        {
+            if (int.TryParse(tokens[i].Text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n < 100_000)
+            {
+                return n;
+            }
+        }
+        return null;
+    }
+
+    private static string OriginalText(FoldedText folded, List<Token> tokens, int first, int last)
+    {
+        var (start, length) = folded.ToOriginalSpan(tokens[first].Start, tokens[last].End);
+        return folded.Original.Substring(start, length);
+    }
+
+    /// <summary>Sentence ranges of the folded text: split on full stops, question marks and line breaks.</summary>
+    private static IEnumerable<(int Start, int End)> Sentences(string text)
+    {
+        var start = 0;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            var boundary = c is '\n' or '!' or '?' or '؟' or '۔'
+                || c == '.' && !(i > 0 && char.IsDigit(text[i - 1]) && i + 1 < text.Length && char.IsDigit(text[i + 1]));
+            if (boundary)
+            {
+                if (i > start)
+                {
+                    yield return (start, i);
+                }
+                start = i + 1;
+            }
+        }
+        if (start < text.Length)
+        {
+            yield return (start, text.Length);
+        }
+    }
+
+    private sealed record Frame(
+        string EventType, string SubEventType, List<ActorFound> Actors, List<PlaceFound> Places,
+        DateOnly DateStart, DateOnly DateEnd, int? Fatalities, int? Arrests, string? SourceCue, Span Evidence,
+        Dictionary<string, string> Rules, int Sentence)
+    {
+        public int? Fatalities { get; private set; } = Fatalities;
+        public int? Arrests { get; private set; } = Arrests;
+        public int LastSentence { get; private set; } = Sentence;
+
+        /// <summary>A later sentence that names no place of its own tells more of this event.</summary>
+        public void Absorb(Frame later)
+        {
+            foreach (var actor in later.Actors.Where(a => Actors.TrueForAll(existing => existing.ActorId != a.ActorId)))
+            {
+                Actors.Add(actor);
+            }
+            Fatalities = Max(Fatalities, later.Fatalities);
+            Arrests = Max(Arrests, later.Arrests);
+            LastSentence = later.Sentence;
+            Rules["merged"] = Rules.TryGetValue("merged", out var merged) ? merged + "+" + later.EventType : later.EventType;
+        }
+
+        private static int? Max(int? a, int? b) => a is null ? b : b is null ? a : Math.Max(a.Value, b.Value);
+
+        public IncidentFound ToIncident() => new(
+            EventType, SubEventType, Actors, Places, DateStart, DateEnd, Fatalities, Arrests, SourceCue, Evidence, Rules);
+    }
+}

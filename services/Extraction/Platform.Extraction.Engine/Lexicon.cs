@@ -1,0 +1,137 @@
+using System.Reflection;
+using Platform.Text;
+
+namespace Platform.Extraction.Engine;
+
+/// <summary>A lexicon entry: its folded words (Arabic article removed), language and payload.</summary>
+public sealed record LexiconEntry<T>(string[] Words, string Language, string Phrase, T Value);
+
+/// <summary>A phrase found in a sentence: token range [First, Last] inclusive.</summary>
+public sealed record PhraseMatch<T>(LexiconEntry<T> Entry, int First, int Last);
+
+/// <summary>Finds lexicon phrases in token sequences, peeling Arabic clitics word by word.</summary>
+public sealed class PhraseIndex<T>
+{
+    private readonly Dictionary<string, List<LexiconEntry<T>>> _byFirstWord = new(StringComparer.Ordinal);
+
+    public int Count { get; private set; }
+
+    public void Add(string phrase, string language, T value)
+    {
+        var words = Tokenizer.Tokenize(TextFolding.Fold(phrase)).Select(t => Tokenizer.StripArticle(t.Text)).ToArray();
+        if (words.Length == 0)
+        {
+            throw new InvalidDataException($"Lexicon phrase '{phrase}' has no words.");
+        }
+        var entry = new LexiconEntry<T>(words, language, phrase, value);
+        if (!_byFirstWord.TryGetValue(words[0], out var list))
+        {
+            _byFirstWord[words[0]] = list = [];
+        }
+        list.Add(entry);
+        Count++;
+    }
+
+    /// <summary>All entries that start at token <paramref name="index"/>, longest first.</summary>
+    public IEnumerable<PhraseMatch<T>> MatchAt(IReadOnlyList<Token> tokens, int index)
+    {
+        var matches = new List<PhraseMatch<T>>();
+        foreach (var stem in Forms(tokens[index].Text).Distinct(StringComparer.Ordinal))
+        {
+            if (!_byFirstWord.TryGetValue(stem, out var candidates))
+            {
+                continue;
+            }
+            foreach (var entry in candidates)
+            {
+                if (index + entry.Words.Length > tokens.Count)
+                {
+                    continue;
+                }
+                var all = true;
+                for (var k = 1; k < entry.Words.Length && all; k++)
+                {
+                    all = Forms(tokens[index + k].Text).Contains(entry.Words[k], StringComparer.Ordinal);
+                }
+                if (all)
+                {
+                    matches.Add(new PhraseMatch<T>(entry, index, index + entry.Words.Length - 1));
+                }
+            }
+        }
+        return matches.OrderByDescending(m => m.Last - m.First);
+    }
+
+    /// <summary>Longest non-overlapping matches over the whole token range, left to right.</summary>
+    public List<PhraseMatch<T>> FindAll(IReadOnlyList<Token> tokens)
+    {
+        var found = new List<PhraseMatch<T>>();
+        for (var i = 0; i < tokens.Count; i++)
+        {
+            var best = MatchAt(tokens, i).FirstOrDefault();
+            if (best is not null)
+            {
+                found.Add(best);
+                i = best.Last;
+            }
+        }
+        return found;
+    }
+
+    private static IEnumerable<string> Forms(string token) =>
+        Tokenizer.IsArabic(token) ? Tokenizer.ArabicStems(token) : [token];
+}
+
+/// <summary>The lexicons the engine ships with (data files embedded from Lexicons/).</summary>
+public sealed class Lexicon
+{
+    public PhraseIndex<string> Actors { get; } = new();
+    public PhraseIndex<(string EventType, string SubEventType, string[] Requires)> Triggers { get; } = new();
+    public PhraseIndex<(string Kind, string Value)> Cues { get; } = new();
+
+    public static Lexicon LoadEmbedded()
+    {
+        var lexicon = new Lexicon();
+        foreach (var row in ReadRows("actors.tsv", minimumColumns: 3))
+        {
+            lexicon.Actors.Add(row[2], row[1], row[0]);
+        }
+        foreach (var row in ReadRows("triggers.tsv", minimumColumns: 4))
+        {
+            var requires = row.Length > 4 && row[4].Length > 0
+                ? row[4].Split('|').Select(w => Tokenizer.StripArticle(TextFolding.Fold(w.Trim()))).ToArray()
+                : [];
+            lexicon.Triggers.Add(row[3], row[2], (row[0], row[1], requires));
+        }
+        foreach (var row in ReadRows("cues.tsv", minimumColumns: 3))
+        {
+            lexicon.Cues.Add(row[2], row[1], (row[0], row.Length > 3 ? row[3] : ""));
+        }
+        return lexicon;
+    }
+
+    /// <summary>The rows of an embedded lexicon file, without comments and blank lines.</summary>
+    public static IEnumerable<string[]> ReadRows(string file, int minimumColumns)
+    {
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream($"Lexicons.{file}")
+            ?? throw new InvalidOperationException($"Lexicon {file} is not embedded in the engine.");
+        using var reader = new StreamReader(stream);
+        var lineNumber = 0;
+        var rows = new List<string[]>();
+        while (reader.ReadLine() is { } line)
+        {
+            lineNumber++;
+            if (line.Length == 0 || line.StartsWith('#'))
+            {
+                continue;
+            }
+            var columns = line.Split('\t');
+            if (columns.Length < minimumColumns)
+            {
+                throw new InvalidDataException($"{file}:{lineNumber}: expected {minimumColumns} tab-separated columns, found {columns.Length}.");
+            }
+            rows.Add(columns);
+        }
+        return rows;
+    }
+}

@@ -1,0 +1,203 @@
+using System.Globalization;
+using System.Reflection;
+using Platform.Text;
+
+namespace Platform.Geocoding.Engine;
+
+/// <summary>A GeoNames row, with what disambiguation and the output need.</summary>
+public sealed record GazetteerPlace(
+    long GeonameId,
+    string Name,
+    double Latitude,
+    double Longitude,
+    string FeatureClass,
+    string FeatureCode,
+    string CountryCode,
+    string Admin1Code,
+    string Admin2Code,
+    long Population);
+
+public sealed class GazetteerOptions
+{
+    public const string Section = "Gazetteer";
+
+    /// <summary>Folder holding the GeoNames country files (SY.txt, ...), admin1CodesASCII.txt and admin2Codes.txt.</summary>
+    public string Directory { get; set; } = "";
+
+    /// <summary>Country files to load, by ISO code.</summary>
+    public string[] Countries { get; set; } = ["SY", "IQ", "LB", "JO", "TR"];
+}
+
+/// <summary>Counts of what a load read, so operators can see malformed rows without the load failing.</summary>
+public sealed record GazetteerLoadReport(int Places, int Names, int MalformedRows, IReadOnlyList<string> Files);
+
+/// <summary>An in-memory GeoNames gazetteer indexed by folded name (Arabic and Latin forms).</summary>
+public sealed class Gazetteer
+{
+    private readonly List<GazetteerPlace> _places = [];
+    private readonly Dictionary<long, int> _byId = [];
+    private readonly Dictionary<string, List<int>> _byName = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _admin1Names = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _admin2Names = new(StringComparer.Ordinal);
+
+    public GazetteerLoadReport Report { get; private set; } = new(0, 0, 0, []);
+
+    public int Count => _places.Count;
+
+    /// <summary>Loads the configured country files; a missing file is an error naming the setting.</summary>
+    public static Gazetteer Load(GazetteerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (string.IsNullOrWhiteSpace(options.Directory) || !System.IO.Directory.Exists(options.Directory))
+        {
+            throw new InvalidOperationException(
+                $"Gazetteer folder '{options.Directory}' does not exist: set {GazetteerOptions.Section}:Directory (environment variable {GazetteerOptions.Section}__Directory).");
+        }
+        var gazetteer = new Gazetteer();
+        var malformed = 0;
+        var files = new List<string>();
+        foreach (var country in options.Countries)
+        {
+            var path = Path.Combine(options.Directory, $"{country.Trim().ToUpperInvariant()}.txt");
+            if (!File.Exists(path))
+            {
+                throw new InvalidOperationException(
+                    $"Gazetteer file '{path}' is missing: check {GazetteerOptions.Section}:Countries and {GazetteerOptions.Section}:Directory.");
+            }
+            files.Add(path);
+            using var reader = new StreamReader(path);
+            while (reader.ReadLine() is { } line)
+            {
+                if (!gazetteer.TryAddRow(line))
+                {
+                    malformed++;
+                }
+            }
+        }
+        gazetteer.LoadAdminNames(Path.Combine(options.Directory, "admin1CodesASCII.txt"), gazetteer._admin1Names);
+        gazetteer.LoadAdminNames(Path.Combine(options.Directory, "admin2Codes.txt"), gazetteer._admin2Names);
+        gazetteer.LoadOverlay();
+        gazetteer.Report = new GazetteerLoadReport(gazetteer._places.Count, gazetteer._byName.Count, malformed, files);
+        return gazetteer;
+    }
+
+    private bool TryAddRow(string line)
+    {
+        if (line.Length == 0 || line[0] == '#')
+        {
+            return true;
+        }
+        var columns = line.Split('\t');
+        if (columns.Length < 15
+            || !long.TryParse(columns[0], NumberStyles.None, CultureInfo.InvariantCulture, out var id)
+            || !double.TryParse(columns[4], NumberStyles.Float, CultureInfo.InvariantCulture, out var latitude)
+            || !double.TryParse(columns[5], NumberStyles.Float, CultureInfo.InvariantCulture, out var longitude)
+            || latitude is < -90 or > 90 || longitude is < -180 or > 180)
+        {
+            return false;
+        }
+        _ = long.TryParse(columns[14], NumberStyles.None, CultureInfo.InvariantCulture, out var population);
+        var place = new GazetteerPlace(id, columns[1], latitude, longitude, columns[6], columns[7], columns[8], columns[10], columns[11], population);
+        var index = _places.Count;
+        _places.Add(place);
+        _byId[id] = index;
+        AddName(columns[1], index);
+        AddName(columns[2], index);
+        foreach (var alternate in columns[3].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            AddName(alternate, index);
+        }
+        return true;
+    }
+
+    private void AddName(string name, int index)
+    {
+        var key = NameKey(name);
+        if (key.Length == 0)
+        {
+            return;
+        }
+        if (!_byName.TryGetValue(key, out var list))
+        {
+            _byName[key] = list = [];
+        }
+        if (!list.Contains(index))
+        {
+            list.Add(index);
+        }
+    }
+
+    private void LoadAdminNames(string path, Dictionary<string, string> names)
+    {
+        if (!File.Exists(path))
+        {
+            return;
+        }
+        foreach (var line in File.ReadLines(path))
+        {
+            var columns = line.Split('\t');
+            if (columns.Length >= 2)
+            {
+                names[columns[0]] = columns[1];
+            }
+        }
+    }
+
+    private void LoadOverlay()
+    {
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("Data.overlay.tsv")
+            ?? throw new InvalidOperationException("The curated gazetteer overlay is not embedded.");
+        using var reader = new StreamReader(stream);
+        while (reader.ReadLine() is { } line)
+        {
+            var columns = line.Split('\t');
+            if (line.StartsWith('#') || columns.Length < 2
+                || !long.TryParse(columns[0], NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+            {
+                continue;
+            }
+            // An alias for a place outside the loaded countries is simply not used.
+            if (_byId.TryGetValue(id, out var index))
+            {
+                AddName(columns[1], index);
+            }
+        }
+    }
+
+    /// <summary>Places whose name, in any language, folds to the same key as <paramref name="name"/>.</summary>
+    public IReadOnlyList<GazetteerPlace> Find(string name) =>
+        _byName.TryGetValue(NameKey(name), out var list) ? list.Select(i => _places[i]).ToList() : [];
+
+    public GazetteerPlace? Get(long geonameId) => _byId.TryGetValue(geonameId, out var index) ? _places[index] : null;
+
+    public string? Admin1Name(GazetteerPlace place) =>
+        _admin1Names.GetValueOrDefault($"{place.CountryCode}.{place.Admin1Code}");
+
+    public string? Admin2Name(GazetteerPlace place) =>
+        _admin2Names.GetValueOrDefault($"{place.CountryCode}.{place.Admin1Code}.{place.Admin2Code}");
+
+    // Latin articles and their assimilated forms: "Deir ez-Zor", "Ras al-Ain", "el-Bab".
+    private static readonly HashSet<string> LatinArticles = new(StringComparer.Ordinal)
+    {
+        "al", "el", "ad", "ar", "as", "ash", "at", "az", "ed", "er", "es", "et", "ez", "an", "en",
+    };
+
+    /// <summary>The matching key of a name: folded words without Arabic or Latin articles.</summary>
+    public static string NameKey(string name)
+    {
+        var tokens = Tokenizer.Tokenize(TextFolding.Fold(name));
+        var words = new List<string>(tokens.Count);
+        foreach (var token in tokens)
+        {
+            if (Tokenizer.IsArabic(token.Text))
+            {
+                words.Add(Tokenizer.StripArticle(token.Text));
+            }
+            else if (!LatinArticles.Contains(token.Text) || tokens.Count == 1)
+            {
+                words.Add(token.Text);
+            }
+        }
+        return string.Join(' ', words);
+    }
+}

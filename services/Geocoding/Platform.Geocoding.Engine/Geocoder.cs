@@ -1,0 +1,109 @@
+using Platform.Text;
+
+namespace Platform.Geocoding.Engine;
+
+/// <summary>A place as the extractor found it.</summary>
+public sealed record PlaceQuery(string Name, string Relation, IReadOnlyList<string> Hints);
+
+/// <param name="Precision">1 = the place itself, 2 = near it or its countryside, 3 = only a region.</param>
+public sealed record GeocodeResult(
+    GazetteerPlace Place,
+    int Precision,
+    string MatchedText,
+    double Confidence,
+    string? Admin1Name,
+    string? Admin2Name,
+    IReadOnlyList<GazetteerPlace> RunnersUp);
+
+/// <summary>
+/// Resolves an incident's place mentions to one gazetteer place: the first mention (in the extractor's order)
+/// that names a known place, its longest known name prefix, ranked by hints, feature type and population.
+/// A mention that names no known place but a known hint ("an unknown village near Qamishli") resolves to the
+/// hint with precision 2.
+/// </summary>
+public sealed class Geocoder(Gazetteer gazetteer)
+{
+    public const string Version = "geocoding-0.1.0";
+
+    public GeocodeResult? Resolve(IReadOnlyList<PlaceQuery> mentions)
+    {
+        ArgumentNullException.ThrowIfNull(mentions);
+        foreach (var mention in mentions)
+        {
+            if (ResolveName(mention.Name, mention.Hints) is { } found)
+            {
+                var precision = mention.Relation == "in"
+                    ? found.Place.FeatureClass == "A" ? 3 : 1
+                    : 2;
+                return Build(found.Place, precision, found.Matched, found.Confidence, found.RunnersUp);
+            }
+        }
+        foreach (var mention in mentions)
+        {
+            foreach (var hint in mention.Hints)
+            {
+                if (ResolveName(hint, []) is { } found)
+                {
+                    return Build(found.Place, 2, found.Matched, found.Confidence * 0.8, found.RunnersUp);
+                }
+            }
+        }
+        return null;
+    }
+
+    private GeocodeResult Build(GazetteerPlace place, int precision, string matched, double confidence, IReadOnlyList<GazetteerPlace> runnersUp) =>
+        new(place, precision, matched, confidence, gazetteer.Admin1Name(place), gazetteer.Admin2Name(place), runnersUp);
+
+    private sealed record Found(GazetteerPlace Place, string Matched, double Confidence, IReadOnlyList<GazetteerPlace> RunnersUp);
+
+    private Found? ResolveName(string name, IReadOnlyList<string> hints)
+    {
+        var tokens = Tokenizer.Tokenize(TextFolding.Fold(name));
+        // Longest known prefix first: "رأس العين" is not "رأس", "دير الزور" is not "دير".
+        for (var length = tokens.Count; length >= 1; length--)
+        {
+            var prefix = string.Join(' ', tokens.Take(length).Select(t => t.Text));
+            var candidates = gazetteer.Find(prefix);
+            if (candidates.Count == 0)
+            {
+                continue;
+            }
+            var hintPlaces = hints.SelectMany(gazetteer.Find).ToList();
+            var ranked = candidates
+                .Select(candidate => (candidate, score: Score(candidate, hintPlaces)))
+                .OrderByDescending(x => x.score)
+                .ThenBy(x => x.candidate.GeonameId)
+                .ToList();
+            var best = ranked[0];
+            var confidence = ranked.Count == 1 ? 0.9 : Math.Clamp(0.5 + (best.score - ranked[1].score) / 10, 0.3, 0.9);
+            return new Found(best.candidate, prefix, confidence, ranked.Skip(1).Take(3).Select(x => x.candidate).ToList());
+        }
+        return null;
+    }
+
+    private static double Score(GazetteerPlace candidate, List<GazetteerPlace> hintPlaces)
+    {
+        var score = candidate.FeatureClass == "P" ? 2.0 : 1.0;
+        score += candidate.FeatureCode switch
+        {
+            "PPLC" => 3,
+            "PPLA" => 2,
+            "PPLA2" => 1.5,
+            "PPLA3" => 1,
+            _ => 0,
+        };
+        score += Math.Log10(1 + candidate.Population) / 2;
+        foreach (var hint in hintPlaces)
+        {
+            if (hint.CountryCode == candidate.CountryCode)
+            {
+                score += 1;
+                if (hint.Admin1Code.Length > 0 && hint.Admin1Code == candidate.Admin1Code)
+                {
+                    score += 3;
+                }
+            }
+        }
+        return score;
+    }
+}

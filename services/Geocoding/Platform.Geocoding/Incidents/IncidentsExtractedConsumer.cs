@@ -1,0 +1,54 @@
+using MassTransit;
+using Platform.Contracts;
+using Platform.Geocoding.Engine;
+using Platform.ServiceDefaults;
+
+namespace Platform.Geocoding.Incidents;
+
+/// <summary>Resolves the places of extracted incidents and publishes them onwards.</summary>
+public sealed class IncidentsExtractedConsumer(Geocoder geocoder) : IConsumer<IncidentsExtracted>
+{
+    public async Task Consume(ConsumeContext<IncidentsExtracted> context)
+    {
+        var message = context.Message;
+        if (message.Article is null || message.Article.ArticleId == Guid.Empty || message.Incidents is null)
+        {
+            throw new PermanentMessageException("IncidentsExtracted needs an Article with an ArticleId and an Incidents list.");
+        }
+        var geocoded = message.Incidents.Select(incident => new GeocodedIncident(incident, Resolve(incident))).ToList();
+        await context.Publish(new IncidentsGeocoded(message.Article, message.ExtractorVersion, Geocoder.Version, geocoded),
+            context.CancellationToken);
+    }
+
+    private ResolvedPlace? Resolve(ExtractedIncident incident)
+    {
+        var queries = (incident.Places ?? []).Select(p => new PlaceQuery(p.Name, p.Relation, p.Hints ?? [])).ToList();
+        return geocoder.Resolve(queries) is { } result ? ToMessage(result) : null;
+    }
+
+    /// <summary>The one place where the engine's result becomes the wire schema.</summary>
+    public static ResolvedPlace ToMessage(GeocodeResult result) => new(
+        result.Place.GeonameId,
+        result.Place.Name,
+        result.Place.Latitude,
+        result.Place.Longitude,
+        result.Precision,
+        result.Place.CountryCode,
+        NullIfEmpty(result.Place.Admin1Code),
+        result.Admin1Name,
+        NullIfEmpty(result.Place.Admin2Code),
+        result.Admin2Name,
+        result.MatchedText,
+        result.Confidence);
+
+    private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
+}
+
+public sealed class IncidentsExtractedConsumerDefinition : ConsumerDefinition<IncidentsExtractedConsumer>
+{
+    protected override void ConfigureConsumer(
+        IReceiveEndpointConfigurator endpointConfigurator,
+        IConsumerConfigurator<IncidentsExtractedConsumer> consumerConfigurator,
+        IRegistrationContext context) =>
+        endpointConfigurator.UsePlatformRetryPolicy(context);
+}

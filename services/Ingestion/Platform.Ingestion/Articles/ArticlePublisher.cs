@@ -1,0 +1,64 @@
+using System.Diagnostics;
+using JasperFx.Events;
+using JasperFx.Events.Daemon;
+using JasperFx.Events.Projections;
+using Marten;
+using Marten.Subscriptions;
+using MassTransit;
+using Platform.ServiceDefaults;
+
+namespace Platform.Ingestion.Articles;
+
+/// <summary>
+/// The event store is the outbox: this Marten subscription publishes every stored <see cref="ArticleIngested"/>
+/// to RabbitMQ. The daemon advances its position only after a page is published, so a crash or a broker outage
+/// means a later re-publish (at least once), never a lost article.
+/// </summary>
+public sealed class ArticlePublisher : SubscriptionBase
+{
+    public const string SubscriptionId = "article-publisher";
+    private static readonly ActivitySource Activities = new(ServiceDefaultsExtensions.PlatformActivitySourceName);
+    private readonly IBus _bus;
+    private readonly ILogger<ArticlePublisher> _logger;
+
+    public ArticlePublisher(IBus bus, ILogger<ArticlePublisher> logger)
+    {
+        _bus = bus;
+        _logger = logger;
+        Name = SubscriptionId;
+        IncludeType<ArticleIngested>();
+    }
+
+    public override async Task<IChangeListener> ProcessEventsAsync(
+        EventRange page, ISubscriptionController controller, IDocumentOperations operations, CancellationToken cancellationToken)
+    {
+        foreach (var stored in page.Events)
+        {
+            if (stored.Data is not ArticleIngested article)
+            {
+                continue;
+            }
+            using var activity = StartPublishActivity(stored);
+            var message = ToMessage(article);
+            // The stored event's id is the message id: consumers can tell a re-publish from a new article.
+            await _bus.Publish(message, context => context.MessageId = stored.Id, cancellationToken);
+            _logger.LogInformation("Published article {ArticleId} (sequence {Sequence})", article.ArticleId, stored.Sequence);
+        }
+        return NullChangeListener.Instance;
+    }
+
+    /// <summary>The one place where the stored event becomes the public message.</summary>
+    public static Platform.Contracts.ArticleIngested ToMessage(ArticleIngested article) => new(
+        article.ArticleId, article.ContentHash, article.Language, article.Title, article.Text, article.PublishedOn,
+        article.Url, article.SourceName, article.IngestedAt);
+
+    private static Activity? StartPublishActivity(IEvent stored)
+    {
+        var parent = stored.Headers is { } headers
+            && headers.TryGetValue(SubmitArticleHandler.TraceParentHeader, out var value)
+            && ActivityContext.TryParse(value?.ToString(), null, out var context)
+                ? context
+                : default;
+        return Activities.StartActivity("outbox publish article", ActivityKind.Producer, parent);
+    }
+}

@@ -1,0 +1,149 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Marten;
+using Marten.Exceptions;
+using Microsoft.Extensions.Options;
+
+namespace Platform.Ingestion.Articles;
+
+/// <summary>An article as a client submits it, over gRPC or HTTP.</summary>
+public sealed record SubmitArticle(
+    string? Text,
+    string? Html,
+    string? Title,
+    string? Url,
+    string? SourceName,
+    string? Language,
+    string? PublishedOn);
+
+public sealed record ArticleAccepted(
+    Guid ArticleId,
+    bool Duplicate,
+    string ContentHash,
+    string Language,
+    DateOnly PublishedOn,
+    int TextLength);
+
+/// <summary>The submission breaks a rule; the message says which, in words a client can act on.</summary>
+public sealed class ArticleRejectedException(string message) : Exception(message);
+
+public sealed class IngestionOptions
+{
+    public const string Section = "Ingestion";
+
+    /// <summary>Largest accepted submission, in UTF-8 bytes of the text or HTML.</summary>
+    public int MaxArticleBytes { get; set; } = 2 * 1024 * 1024;
+}
+
+/// <summary>Validates, normalises and stores a submitted article; the same content twice is one article.</summary>
+public sealed class SubmitArticleHandler(IDocumentStore store, TimeProvider clock, IOptions<IngestionOptions> options)
+{
+    internal const string TraceParentHeader = "traceparent";
+
+    public async Task<ArticleAccepted> HandleAsync(SubmitArticle command, CancellationToken cancellationToken)
+    {
+        var prepared = Prepare(command, options.Value, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime));
+        var (articleId, contentHash) = ArticleIdentity.For(prepared.Text);
+        var accepted = new ArticleAccepted(articleId, false, contentHash, prepared.Language, prepared.PublishedOn, prepared.Text.Length);
+
+        await using var session = store.LightweightSession();
+        var existing = await session.Events.FetchStreamStateAsync(articleId, cancellationToken);
+        if (existing is not null)
+        {
+            return accepted with { Duplicate = true };
+        }
+
+        // The trace travels with the stored event so the outbox publisher continues this trace.
+        if (Activity.Current is { } activity)
+        {
+            session.SetHeader(TraceParentHeader, activity.Id!);
+        }
+        session.Events.StartStream(articleId, new ArticleIngested(
+            articleId, contentHash, prepared.Language, prepared.Title, prepared.Text, prepared.PublishedOn,
+            Blank(command.Url), Blank(command.SourceName), clock.GetUtcNow()));
+        try
+        {
+            await session.SaveChangesAsync(cancellationToken);
+        }
+        catch (ExistingStreamIdCollisionException)
+        {
+            // Another request stored the same content between our check and our append.
+            return accepted with { Duplicate = true };
+        }
+        return accepted;
+    }
+
+    internal sealed record PreparedArticle(string Text, string Title, string Language, DateOnly PublishedOn);
+
+    /// <summary>The pure part of a submission: validation and normalisation, no I/O.</summary>
+    internal static PreparedArticle Prepare(SubmitArticle command, IngestionOptions options, DateOnly today)
+    {
+        var hasText = !string.IsNullOrWhiteSpace(command.Text);
+        var hasHtml = !string.IsNullOrWhiteSpace(command.Html);
+        if (hasText == hasHtml)
+        {
+            throw new ArticleRejectedException(hasText
+                ? "Give either 'text' or 'html', not both."
+                : "The article is empty: give its 'text' or its 'html'.");
+        }
+        var raw = hasText ? command.Text! : command.Html!;
+        var size = Encoding.UTF8.GetByteCount(raw);
+        if (size > options.MaxArticleBytes)
+        {
+            throw new ArticleRejectedException(
+                $"The article is {size:N0} bytes; the limit is {options.MaxArticleBytes:N0} bytes (setting Ingestion:MaxArticleBytes).");
+        }
+        var replacementCharacters = raw.Count(c => c == '\uFFFD');
+        if (replacementCharacters > Math.Max(2, raw.Length / 1000))
+        {
+            throw new ArticleRejectedException(
+                $"The text holds {replacementCharacters} U+FFFD replacement characters: it was decoded with the wrong character encoding. Send UTF-8.");
+        }
+
+        var text = ArticleNormalizer.Normalize(hasHtml ? HtmlText.ToText(raw) : raw);
+        if (text.Length == 0)
+        {
+            throw new ArticleRejectedException("The article has no readable text once markup and page furniture are removed.");
+        }
+
+        var language = string.IsNullOrWhiteSpace(command.Language)
+            ? LanguageDetector.Detect(text)
+            : command.Language.Trim().ToLowerInvariant();
+        if (language is not (LanguageDetector.Arabic or LanguageDetector.English))
+        {
+            throw new ArticleRejectedException($"Language '{command.Language}' is not supported: use 'ar' or 'en', or leave it empty to detect it.");
+        }
+
+        var publishedOn = today;
+        if (!string.IsNullOrWhiteSpace(command.PublishedOn))
+        {
+            var value = command.PublishedOn.Trim();
+            if (!DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out publishedOn)
+                && !TryParseTimestamp(value, out publishedOn))
+            {
+                throw new ArticleRejectedException($"Publication date '{command.PublishedOn}' is not a date: use YYYY-MM-DD.");
+            }
+        }
+
+        var title = Blank(command.Title) is { } given ? ArticleNormalizer.Normalize(given) : FirstLine(text);
+        return new PreparedArticle(text, title, language, publishedOn);
+    }
+
+    private static bool TryParseTimestamp(string value, out DateOnly date)
+    {
+        var parsed = DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var timestamp);
+        date = parsed ? DateOnly.FromDateTime(timestamp.UtcDateTime) : default;
+        return parsed;
+    }
+
+    // Without a title the first line stands in, as it does on most news pages.
+    private static string FirstLine(string text)
+    {
+        var end = text.IndexOf('\n', StringComparison.Ordinal);
+        var line = end < 0 ? text : text[..end];
+        return line.Length <= 200 ? line : line[..200];
+    }
+
+    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+}

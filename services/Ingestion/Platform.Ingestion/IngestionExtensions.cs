@@ -1,0 +1,57 @@
+using JasperFx;
+using JasperFx.Events.Daemon;
+using Marten;
+using Platform.Ingestion.Articles;
+using Platform.ServiceDefaults;
+
+namespace Platform.Ingestion;
+
+public static class IngestionExtensions
+{
+    public const string ServiceName = "ingestion";
+
+    public static IHostApplicationBuilder AddIngestion(this IHostApplicationBuilder builder)
+    {
+        builder.Services.Configure<IngestionOptions>(builder.Configuration.GetSection(IngestionOptions.Section));
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<SubmitArticleHandler>();
+
+        var connectionString = builder.Configuration.GetRequired("ConnectionStrings:Postgres");
+        var schema = builder.Configuration["Marten:Schema"] ?? ServiceName;
+        builder.Services.AddMarten(options =>
+            {
+                options.Connection(connectionString);
+                options.DatabaseSchemaName = schema;
+                options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
+                options.Events.MetadataConfig.HeadersEnabled = true;
+                // Stored event names are part of the persisted schema: fixed here, independent of CLR type names.
+                options.Events.MapEventType<ArticleIngested>("article_ingested");
+                options.OpenTelemetry.TrackConnections = JasperFx.OpenTelemetry.TrackLevel.Normal;
+            })
+            .UseLightweightSessions()
+            .ApplyAllDatabaseChangesOnStartup()
+            // HotCold: with several Ingestion instances exactly one runs the outbox publisher at a time.
+            .AddAsyncDaemon(DaemonMode.HotCold)
+            .AddSubscriptionWithServices<ArticlePublisher>(ServiceLifetime.Singleton, subscription =>
+            {
+                subscription.Options.BatchSize = 100;
+            });
+
+        builder.AddPlatformMessaging(ServiceName, _ => { });
+
+        var maxBytes = builder.Configuration.GetValue($"{IngestionOptions.Section}:MaxArticleBytes", new IngestionOptions().MaxArticleBytes);
+        // JSON escaping can triple the size of Arabic text; the handler enforces the real limit with a clear message.
+        builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(kestrel =>
+            kestrel.Limits.MaxRequestBodySize = (long)maxBytes * 6 + 64 * 1024);
+        builder.Services.Configure<Grpc.AspNetCore.Server.GrpcServiceOptions>(grpc =>
+            grpc.MaxReceiveMessageSize = maxBytes * 2 + 64 * 1024);
+        return builder;
+    }
+
+    public static WebApplication MapIngestion(this WebApplication app)
+    {
+        app.MapGrpcService<ArticleIngestionService>();
+        app.MapArticleEndpoints();
+        return app;
+    }
+}

@@ -1,0 +1,67 @@
+namespace Platform.Query.Incidents;
+
+// The incident ledger's private, persisted schema: stored events and the read model built from them.
+// Stored under fixed aliases (see QueryExtensions) so CLR renames never break old streams.
+
+public sealed record IncidentActor(string ActorId, string Alias);
+
+public sealed record IncidentPlace(
+    long? GeonameId,
+    string Name,
+    double Latitude,
+    double Longitude,
+    int Precision,
+    string CountryCode,
+    string? Admin1Code,
+    string? Admin1Name,
+    string? Admin2Code,
+    string? Admin2Name,
+    string MatchedText,
+    double Confidence);
+
+public sealed record IncidentEvidence(int Start, int Length, string Text);
+
+/// <summary>One article's report of an incident.</summary>
+public sealed record IncidentSource(
+    Guid ArticleId,
+    int Ordinal,
+    string Title,
+    string? Url,
+    string? SourceName,
+    string Language,
+    DateOnly PublishedOn,
+    string ExtractorVersion,
+    string GeocoderVersion,
+    IncidentEvidence Evidence,
+    string? SourceCue);
+
+/// <summary>Stored event: an article reported an incident not yet on record.</summary>
+public sealed record IncidentReported(
+    Guid IncidentId,
+    string EventType,
+    string SubEventType,
+    IReadOnlyList<IncidentActor> Actors,
+    IncidentPlace? Place,
+    DateOnly DateStart,
+    DateOnly DateEnd,
+    int? Fatalities,
+    int? Arrests,
+    IncidentSource Source);
+
+/// <summary>Read model: an incident with every source that reported it.</summary>
+public sealed class IncidentDetails
+{
+    public Guid Id { get; set; }
+    public string EventType { get; set; } = "";
+    public string SubEventType { get; set; } = "";
+    public List<IncidentActor> Actors { get; set; } = [];
+    public IncidentPlace? Place { get; set; }
+    public DateOnly DateStart { get; set; }
+    public DateOnly DateEnd { get; set; }
+    public int? Fatalities { get; set; }
+    public int? Arrests { get; set; }
+    public List<IncidentSource> Sources { get; set; } = [];
+    public List<Guid> ArticleIds { get; set; } = [];
+    public DateTimeOffset FirstReportedAt { get; set; }
+    public long Version { get; set; }
+}

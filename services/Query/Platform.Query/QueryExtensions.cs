@@ -1,0 +1,45 @@
+using JasperFx;
+using JasperFx.Events.Projections;
+using Marten;
+using MassTransit;
+using Platform.Query.Incidents;
+using Platform.ServiceDefaults;
+
+namespace Platform.Query;
+
+public static class QueryExtensions
+{
+    public const string ServiceName = "query";
+
+    public static IHostApplicationBuilder AddQuery(this IHostApplicationBuilder builder)
+    {
+        var connectionString = builder.Configuration.GetRequired("ConnectionStrings:Postgres");
+        var schema = builder.Configuration["Marten:Schema"] ?? ServiceName;
+        builder.Services.AddMarten(options =>
+            {
+                options.Connection(connectionString);
+                options.DatabaseSchemaName = schema;
+                options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
+                options.Events.MetadataConfig.HeadersEnabled = true;
+                options.Events.MapEventType<IncidentReported>("incident_reported");
+                options.Projections.Add<IncidentDetailsProjection>(ProjectionLifecycle.Inline);
+                options.Schema.For<IncidentDetails>()
+                    .Index(x => x.EventType)
+                    .Index(x => x.DateStart)
+                    .Index(x => x.DateEnd);
+                options.OpenTelemetry.TrackConnections = JasperFx.OpenTelemetry.TrackLevel.Normal;
+            })
+            .UseLightweightSessions()
+            .ApplyAllDatabaseChangesOnStartup();
+
+        builder.AddPlatformMessaging(ServiceName, bus =>
+            bus.AddConsumer<IncidentsGeocodedConsumer, IncidentsGeocodedConsumerDefinition>());
+        return builder;
+    }
+
+    public static WebApplication MapQuery(this WebApplication app)
+    {
+        app.MapGrpcService<IncidentQueryService>();
+        return app;
+    }
+}

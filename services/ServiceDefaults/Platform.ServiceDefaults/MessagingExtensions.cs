@@ -1,0 +1,54 @@
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Platform.ServiceDefaults;
+
+/// <summary>RabbitMQ through MassTransit, configured the same way in every service.</summary>
+public static class MessagingExtensions
+{
+    public const string ConnectionStringName = "RabbitMq";
+
+    /// <summary>
+    /// Registers MassTransit on RabbitMQ (connection string <c>ConnectionStrings:RabbitMq</c>, an amqp:// URI
+    /// whose path is the virtual host). Receive endpoints are named "&lt;service&gt;-&lt;message&gt;" in kebab case,
+    /// so every service has its own queues and its own "_error" queue.
+    /// </summary>
+    public static IHostApplicationBuilder AddPlatformMessaging(
+        this IHostApplicationBuilder builder,
+        string serviceName,
+        Action<IBusRegistrationConfigurator> configureConsumers)
+    {
+        var uri = new Uri(builder.Configuration.GetRequired($"ConnectionStrings:{ConnectionStringName}"));
+        builder.Services.AddMassTransit(bus =>
+        {
+            bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(serviceName, includeNamespace: false));
+            configureConsumers(bus);
+            bus.UsingRabbitMq((context, rabbit) =>
+            {
+                rabbit.Host(uri, host => host.ConnectionName(serviceName));
+                rabbit.ConfigureEndpoints(context);
+            });
+        });
+        return builder;
+    }
+
+    /// <summary>
+    /// The endpoint policy every consumer shares: a few quick retries for transient faults (a database
+    /// fail-over, a broker hiccup), then the error queue with the exception as the reason. Messages that can
+    /// never succeed (<see cref="PermanentMessageException"/>) skip the retries.
+    /// </summary>
+    public static void UsePlatformRetryPolicy(this IReceiveEndpointConfigurator endpoint, IRegistrationContext context)
+    {
+        endpoint.UseMessageRetry(retry =>
+        {
+            retry.Ignore<PermanentMessageException>();
+            retry.Intervals(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5));
+        });
+        endpoint.UseInMemoryOutbox(context);
+    }
+}
+
+/// <summary>A message that no retry can fix (it breaks a contract rule); it goes straight to the error queue.</summary>
+public sealed class PermanentMessageException(string message) : Exception(message);

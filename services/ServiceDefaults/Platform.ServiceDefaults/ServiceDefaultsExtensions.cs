@@ -1,0 +1,103 @@
+using Grpc.AspNetCore.HealthChecks;
+using MassTransit.Logging;
+using MassTransit.Monitoring;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using OpenTelemetry;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Logs;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+
+namespace Platform.ServiceDefaults;
+
+/// <summary>What every Platform service sets up the same way: telemetry, health, gRPC plumbing.</summary>
+public static class ServiceDefaultsExtensions
+{
+    /// <summary>Tag of the health checks that must pass before a service takes traffic.</summary>
+    public const string ReadyTag = "ready";
+
+    /// <summary>The Marten activity source and meter name.</summary>
+    public const string MartenTelemetryName = "Marten";
+
+    /// <summary>Activities that Platform code starts itself (the event-store outbox, for example).</summary>
+    public const string PlatformActivitySourceName = "Platform";
+
+    public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder)
+    {
+        builder.ConfigureOpenTelemetry();
+        builder.Services.AddHealthChecks()
+            .AddCheck("self", () => HealthCheckResult.Healthy(), ["live"]);
+        builder.Services.AddGrpc(options =>
+        {
+            options.EnableDetailedErrors = builder.Environment.IsDevelopment();
+            options.MaxReceiveMessageSize = builder.Configuration.GetValue("Grpc:MaxReceiveMessageBytes", 8 * 1024 * 1024);
+        });
+        builder.Services.AddGrpcReflection();
+        builder.Services.AddGrpcHealthChecks(options =>
+            // The gRPC health service reports the same readiness checks as /health/ready.
+            options.Services.Map("", registration => !registration.Tags.Contains("live-only")));
+        return builder;
+    }
+
+    private static void ConfigureOpenTelemetry(this IHostApplicationBuilder builder)
+    {
+        builder.Logging.AddOpenTelemetry(logging =>
+        {
+            logging.IncludeFormattedMessage = true;
+            logging.IncludeScopes = true;
+        });
+
+        builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(
+                serviceName: builder.Configuration["OTEL_SERVICE_NAME"] ?? builder.Environment.ApplicationName))
+            .WithMetrics(metrics => metrics
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddRuntimeInstrumentation()
+                .AddMeter(InstrumentationOptions.MeterName)
+                .AddMeter(MartenTelemetryName)
+                .AddMeter(PlatformActivitySourceName)
+                .AddNpgsqlInstrumentation())
+            .WithTracing(tracing => tracing
+                .AddSource(builder.Environment.ApplicationName)
+                .AddSource(PlatformActivitySourceName)
+                .AddSource(DiagnosticHeaders.DefaultListenerName)
+                .AddSource(MartenTelemetryName)
+                .AddAspNetCoreInstrumentation(options =>
+                    // Health probes would drown the traces that matter.
+                    options.Filter = context => !context.Request.Path.StartsWithSegments("/health", StringComparison.Ordinal)
+                        && !context.Request.Path.StartsWithSegments("/grpc.health.v1.Health", StringComparison.Ordinal))
+                // gRPC client calls are HTTP/2 calls underneath: the HttpClient instrumentation records them.
+                .AddHttpClientInstrumentation()
+                .AddNpgsql());
+
+        // OTLP only when an endpoint is configured: a developer machine without a collector stays quiet.
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            builder.Services.AddOpenTelemetry().UseOtlpExporter();
+        }
+    }
+
+    /// <summary>Maps /health/live, /health/ready, the gRPC health service and gRPC reflection.</summary>
+    public static WebApplication MapDefaultEndpoints(this WebApplication app)
+    {
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = check => check.Tags.Contains("live") });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions());
+        app.MapGrpcHealthChecksService();
+        app.MapGrpcReflectionService();
+        return app;
+    }
+
+    /// <summary>Reads a required setting, failing with the setting's name when it is missing.</summary>
+    public static string GetRequired(this IConfiguration configuration, string key) =>
+        configuration[key] is { Length: > 0 } value
+            ? value
+            : throw new InvalidOperationException($"The setting '{key}' is required (environment variable '{key.Replace(":", "__", StringComparison.Ordinal)}').");
+}

@@ -1,0 +1,75 @@
+namespace Platform.Text;
+
+/// <summary>A word of a folded text: [Start, End) in folded coordinates.</summary>
+public readonly record struct Token(string Text, int Start, int End);
+
+public static class Tokenizer
+{
+    /// <summary>Splits folded text into words: runs of letters and digits (a decimal point inside a number stays).</summary>
+    public static List<Token> Tokenize(string folded, int start = 0, int end = -1)
+    {
+        if (end < 0)
+        {
+            end = folded.Length;
+        }
+        var tokens = new List<Token>();
+        var i = start;
+        while (i < end)
+        {
+            if (!char.IsLetterOrDigit(folded[i]))
+            {
+                i++;
+                continue;
+            }
+            var tokenStart = i;
+            while (i < end && (char.IsLetterOrDigit(folded[i])
+                || folded[i] == '.' && i + 1 < end && char.IsDigit(folded[i + 1]) && i > tokenStart && char.IsDigit(folded[i - 1])))
+            {
+                i++;
+            }
+            tokens.Add(new Token(folded[tokenStart..i], tokenStart, i));
+        }
+        return tokens;
+    }
+
+    /// <summary>True when the word is written in Arabic script.</summary>
+    public static bool IsArabic(string word) => word.Length > 0 && word[0] is >= '\u0600' and <= '\u06FF';
+
+    /// <summary>
+    /// The forms an Arabic word may stand for once its clitics are peeled: the conjunctions و and ف, the
+    /// prepositions ب ل ك, the article ال and لل (ل + ال). The word itself comes first. Each form is given
+    /// without its article, so callers compare article-less forms.
+    /// </summary>
+    public static IEnumerable<string> ArabicStems(string word)
+    {
+        yield return StripArticle(word);
+        if (!IsArabic(word) || word.Length < 3)
+        {
+            yield break;
+        }
+        var afterConjunction = word[0] is 'و' or 'ف' ? word[1..] : null;
+        if (afterConjunction is { Length: >= 2 })
+        {
+            yield return StripArticle(afterConjunction);
+        }
+        foreach (var candidate in new[] { word, afterConjunction })
+        {
+            if (candidate is not { Length: >= 3 })
+            {
+                continue;
+            }
+            if (candidate.StartsWith("لل", StringComparison.Ordinal))
+            {
+                yield return candidate[2..];
+            }
+            if (candidate[0] is 'ب' or 'ل' or 'ك')
+            {
+                yield return StripArticle(candidate[1..]);
+            }
+        }
+    }
+
+    /// <summary>The word without a leading ال (when something is left).</summary>
+    public static string StripArticle(string word) =>
+        word.Length > 3 && word.StartsWith("ال", StringComparison.Ordinal) ? word[2..] : word;
+}
