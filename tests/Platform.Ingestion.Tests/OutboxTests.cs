@@ -1,0 +1,102 @@
+using System.Threading.Channels;
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Platform.Ingestion.Articles;
+using Platform.Testing;
+using Contract = Platform.Contracts;
+
+namespace Platform.Ingestion.Tests;
+
+/// <summary>
+/// Ingestion on real PostgreSQL and RabbitMQ: articles land on their Marten streams once, and the Marten
+/// subscription (the outbox) publishes each stored article to the bus.
+/// </summary>
+public sealed class OutboxTests : IAsyncLifetime
+{
+    private readonly IsolatedInfrastructure _infrastructure = new();
+    private readonly Channel<ConsumeContext<Contract.ArticleIngested>> _received = Channel.CreateUnbounded<ConsumeContext<Contract.ArticleIngested>>();
+    private IHost? _ingestion;
+    private IBusControl? _listener;
+
+    public async Task InitializeAsync()
+    {
+        await _infrastructure.InitializeAsync();
+
+        // A separate bus plays the part of Extraction: it binds its own queue to the ArticleIngested exchange.
+        _listener = Bus.Factory.CreateUsingRabbitMq(rabbit =>
+        {
+            rabbit.Host(_infrastructure.RabbitMq);
+            rabbit.ReceiveEndpoint("test-listener", endpoint =>
+                endpoint.Handler<Contract.ArticleIngested>(context => _received.Writer.WriteAsync(context).AsTask()));
+        });
+        await _listener.StartAsync();
+
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Postgres"] = _infrastructure.Postgres,
+            ["ConnectionStrings:RabbitMq"] = _infrastructure.RabbitMq.ToString(),
+            ["Marten:Schema"] = _infrastructure.NewSchema("ingestion"),
+        });
+        builder.AddIngestion();
+        _ingestion = builder.Build();
+        await _ingestion.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_ingestion is not null)
+        {
+            await _ingestion.StopAsync();
+            _ingestion.Dispose();
+        }
+        if (_listener is not null)
+        {
+            await _listener.StopAsync();
+        }
+        await _infrastructure.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_stored_article_is_published_once_and_a_resubmission_is_a_duplicate()
+    {
+        var handler = _ingestion!.Services.GetRequiredService<SubmitArticleHandler>();
+        var command = new SubmitArticle(
+            "Clashes erupted near the village of Jarjanaz on Saturday.\nFour soldiers were killed.",
+            null, "Clashes near Jarjanaz", "https://example.org/a", "Example News", null, "2019-06-15");
+
+        var first = await handler.HandleAsync(command, CancellationToken.None);
+        var second = await handler.HandleAsync(command with { Url = "https://mirror.example.org/a", Title = "Other title" }, CancellationToken.None);
+
+        first.Duplicate.ShouldBeFalse();
+        second.Duplicate.ShouldBeTrue();
+        second.ArticleId.ShouldBe(first.ArticleId);
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var published = await _received.Reader.ReadAsync(timeout.Token);
+        published.Message.ArticleId.ShouldBe(first.ArticleId);
+        published.Message.Language.ShouldBe("en");
+        published.Message.PublishedOn.ShouldBe(new DateOnly(2019, 6, 15));
+        published.Message.Url.ShouldBe("https://example.org/a");
+        published.Message.Title.ShouldBe("Clashes near Jarjanaz");
+        published.Message.Text.ShouldStartWith("Clashes erupted near the village of Jarjanaz");
+
+        // The duplicate stored nothing, so nothing more is published.
+        using var quiet = new CancellationTokenSource(TimeSpan.FromSeconds(3));
+        await Should.ThrowAsync<OperationCanceledException>(async () => await _received.Reader.ReadAsync(quiet.Token));
+    }
+
+    [Fact]
+    public async Task Concurrent_submissions_of_the_same_article_store_it_once()
+    {
+        var handler = _ingestion!.Services.GetRequiredService<SubmitArticleHandler>();
+        var command = new SubmitArticle("تظاهر مئات في مدينة السويداء اليوم الجمعة.", null, null, null, null, null, "2023-08-25");
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => handler.HandleAsync(command, CancellationToken.None)));
+
+        results.Select(r => r.ArticleId).Distinct().Count().ShouldBe(1);
+        results.Count(r => !r.Duplicate).ShouldBe(1);
+    }
+}

@@ -1,0 +1,81 @@
+using Platform.Ingestion.Articles;
+
+namespace Platform.Ingestion.Tests;
+
+public class SubmissionValidationTests
+{
+    private static readonly DateOnly Today = new(2026, 11, 25);
+    private static readonly IngestionOptions Options = new() { MaxArticleBytes = 10_000 };
+
+    private static SubmitArticle Text(string text, string? language = null, string? published = null, string? title = null) =>
+        new(text, null, title, null, null, language, published);
+
+    [Fact]
+    public void Empty_or_blank_article_is_rejected_with_a_reason()
+    {
+        Should.Throw<ArticleRejectedException>(() => SubmitArticleHandler.Prepare(Text("   "), Options, Today))
+            .Message.ShouldContain("empty");
+    }
+
+    [Fact]
+    public void Text_and_html_together_are_rejected()
+    {
+        var command = new SubmitArticle("text", "<p>html</p>", null, null, null, null, null);
+
+        Should.Throw<ArticleRejectedException>(() => SubmitArticleHandler.Prepare(command, Options, Today))
+            .Message.ShouldContain("not both");
+    }
+
+    [Fact]
+    public void Article_over_the_size_limit_is_rejected_naming_the_limit_and_setting()
+    {
+        var exception = Should.Throw<ArticleRejectedException>(() =>
+            SubmitArticleHandler.Prepare(Text(new string('ا', 6_000)), Options, Today));
+
+        exception.Message.ShouldContain("12,000 bytes");
+        exception.Message.ShouldContain("Ingestion:MaxArticleBytes");
+    }
+
+    [Fact]
+    public void Text_decoded_with_the_wrong_encoding_is_rejected()
+    {
+        Should.Throw<ArticleRejectedException>(() => SubmitArticleHandler.Prepare(Text("\uFFFD\uFFFD\uFFFD\uFFFD text"), Options, Today))
+            .Message.ShouldContain("encoding");
+    }
+
+    [Fact]
+    public void Html_with_no_readable_text_is_rejected()
+    {
+        var command = new SubmitArticle(null, "<script>alert(1)</script><nav>Home</nav>", null, null, null, null, null);
+
+        Should.Throw<ArticleRejectedException>(() => SubmitArticleHandler.Prepare(command, Options, Today))
+            .Message.ShouldContain("no readable text");
+    }
+
+    [Fact]
+    public void Unsupported_language_and_bad_dates_are_rejected()
+    {
+        Should.Throw<ArticleRejectedException>(() => SubmitArticleHandler.Prepare(Text("texte", language: "fr"), Options, Today));
+        Should.Throw<ArticleRejectedException>(() => SubmitArticleHandler.Prepare(Text("text", published: "24/01/2020"), Options, Today))
+            .Message.ShouldContain("YYYY-MM-DD");
+    }
+
+    [Fact]
+    public void Language_is_detected_from_the_script_and_date_defaults_to_today()
+    {
+        var arabic = SubmitArticleHandler.Prepare(Text("اشتباكات في ريف حلب"), Options, Today);
+        var english = SubmitArticleHandler.Prepare(Text("Clashes in Aleppo countryside", published: "2020-01-24"), Options, Today);
+
+        arabic.Language.ShouldBe("ar");
+        arabic.PublishedOn.ShouldBe(Today);
+        english.Language.ShouldBe("en");
+        english.PublishedOn.ShouldBe(new DateOnly(2020, 1, 24));
+    }
+
+    [Fact]
+    public void Title_defaults_to_the_first_line()
+    {
+        SubmitArticleHandler.Prepare(Text("Headline\nBody of the report."), Options, Today).Title.ShouldBe("Headline");
+        SubmitArticleHandler.Prepare(Text("Headline\nBody.", title: "Given"), Options, Today).Title.ShouldBe("Given");
+    }
+}
