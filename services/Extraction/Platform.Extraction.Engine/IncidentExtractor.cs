@@ -111,7 +111,9 @@ public sealed class IncidentExtractor(Lexicon lexicon)
             {
                 first++;
             }
-            if (first >= tokens.Count || SeparatedByPunctuation(folded, tokens, cue.Last, first))
+            // "في محيط قرية X": the innermost cue introduces the name; the outer ones only lead to it.
+            if (first >= tokens.Count || SeparatedByPunctuation(folded, tokens, cue.Last, first)
+                || IsCue(tokens, first, "place") || IsCue(tokens, first, "stop"))
             {
                 continue;
             }
@@ -147,7 +149,7 @@ public sealed class IncidentExtractor(Lexicon lexicon)
         lexicon.Cues.MatchAt(tokens, index).Any(m => m.Entry.Value.Kind == kind);
 
     private bool IsAnyCue(List<Token> tokens, int index) =>
-        lexicon.Cues.MatchAt(tokens, index).Any(m => m.Entry.Value.Kind is "place" or "date" or "weekday" or "source" or "modality" or "direction")
+        lexicon.Cues.MatchAt(tokens, index).Any(m => m.Entry.Value.Kind is "place" or "date" or "weekday" or "source" or "modality" or "direction" or "stop")
         || lexicon.Triggers.MatchAt(tokens, index).Any() || lexicon.Actors.MatchAt(tokens, index).Any();
 
     private static bool SeparatedByPunctuation(FoldedText folded, List<Token> tokens, int left, int right)

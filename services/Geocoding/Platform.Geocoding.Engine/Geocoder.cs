@@ -25,6 +25,15 @@ public sealed class Geocoder(Gazetteer gazetteer)
 {
     public const string Version = "geocoding-0.1.0";
 
+    // Feature words that begin many names (ruin, hill, spring, cape, mountain, valley, well, monastery, village,
+    // mother/father of): alone they name some place somewhere, which is almost never the one meant.
+    private static readonly HashSet<string> GenericNameWords = new(StringComparer.Ordinal)
+    {
+        "خربه", "تل", "عين", "راس", "جبل", "وادي", "بير", "دير", "كفر", "ام", "ابو", "قريه", "حي", "مزرعه",
+        "khirbet", "khirbat", "tell", "tall", "ain", "ayn", "ras", "jabal", "jebel", "wadi", "bir", "deir", "dayr",
+        "kafr", "umm", "abu", "hay",
+    };
+
     public GeocodeResult? Resolve(IReadOnlyList<PlaceQuery> mentions)
     {
         ArgumentNullException.ThrowIfNull(mentions);
@@ -63,6 +72,11 @@ public sealed class Geocoder(Gazetteer gazetteer)
         for (var length = tokens.Count; length >= 1; length--)
         {
             var prefix = string.Join(' ', tokens.Take(length).Select(t => t.Text));
+            // "خربة عمو" is not "خربة": a generic first word of a longer name never stands for the whole.
+            if (length == 1 && tokens.Count > 1 && GenericNameWords.Contains(Tokenizer.StripArticle(prefix)))
+            {
+                break;
+            }
             var candidates = gazetteer.Find(prefix);
             if (candidates.Count == 0)
             {

@@ -1,0 +1,147 @@
+using System.Text.Json;
+using Platform.Extraction.Engine;
+using Platform.Testing;
+
+namespace Platform.Extraction.Tests;
+
+public class IncidentExtractorTests
+{
+    private static readonly IncidentExtractor Extractor = new();
+
+    private static (string Text, DateOnly Published) Gold(string id)
+    {
+        foreach (var line in File.ReadLines(RepositoryPaths.GoldDev))
+        {
+            using var document = JsonDocument.Parse(line);
+            var root = document.RootElement;
+            if (root.GetProperty("id").GetString() == id)
+            {
+                return (root.GetProperty("text").GetString()!, DateOnly.Parse(root.GetProperty("published").GetString()!, System.Globalization.CultureInfo.InvariantCulture));
+            }
+        }
+        throw new InvalidOperationException($"No gold article {id}.");
+    }
+
+    [Fact]
+    public void Seed_air_landing_raid_is_one_armed_clash_with_its_dead_and_arrested_from_the_next_sentence()
+    {
+        var (text, published) = Gold("seed-orient-east-euphrates");
+
+        var incidents = Extractor.Extract(new ExtractionInput(text, "ar", published));
+
+        var raid = incidents.Single(i => i.SubEventType == "Armed clash");
+        raid.EventType.ShouldBe("Battles");
+        raid.Places[0].Name.ShouldBe("الصور");
+        raid.Fatalities.ShouldBe(1);
+        raid.Arrests.ShouldBe(2);
+        raid.Actors.Select(a => a.ActorId).ShouldBe(["coalition", "sdf", "isis"], ignoreOrder: true);
+        raid.DateStart.ShouldBe(published);
+        raid.SourceCue.ShouldNotBeNull();
+    }
+
+    [Fact]
+    public void Seed_protest_and_new_base_last_week_get_the_week_before_publication()
+    {
+        var (text, published) = Gold("seed-orient-east-euphrates");
+
+        var incidents = Extractor.Extract(new ExtractionInput(text, "ar", published));
+
+        var protest = incidents.Single(i => i.EventType == "Protests");
+        protest.Places[0].Name.ShouldStartWith("عين ديوار");
+        protest.Actors.Select(a => a.ActorId).ShouldContain("russia");
+        protest.DateStart.ShouldBe(new DateOnly(2020, 1, 11));
+        protest.DateEnd.ShouldBe(new DateOnly(2020, 1, 19));
+        var basis = incidents.Single(i => i.SubEventType == "Headquarters or base established");
+        basis.Places[0].Name.ShouldBe("الباغوز");
+    }
+
+    [Fact]
+    public void Evidence_offsets_point_into_the_original_text()
+    {
+        var (text, published) = Gold("seed-orient-east-euphrates");
+
+        foreach (var incident in Extractor.Extract(new ExtractionInput(text, "ar", published)))
+        {
+            text.Substring(incident.Evidence.Start, incident.Evidence.Length).ShouldBe(incident.Evidence.Text);
+            foreach (var place in incident.Places)
+            {
+                text.Substring(place.Span.Start, place.Span.Length).ShouldBe(place.Name);
+            }
+        }
+    }
+
+    [Fact]
+    public void English_weekday_resolves_to_the_latest_such_day_on_or_before_publication()
+    {
+        var (text, published) = Gold("dev-en-hasakah-2022-01");
+
+        var incident = Extractor.Extract(new ExtractionInput(text, "en", published)).Single();
+
+        incident.EventType.ShouldBe("Battles");
+        incident.DateStart.ShouldBe(new DateOnly(2022, 1, 20));
+        incident.Fatalities.ShouldBe(20);
+        incident.Places[0].Name.ShouldBe("Hasakah");
+    }
+
+    [Fact]
+    public void An_earthquake_is_not_a_conflict_incident()
+    {
+        var (text, published) = Gold("dev-ar-earthquake-2023-02");
+
+        Extractor.Extract(new ExtractionInput(text, "ar", published)).ShouldBeEmpty();
+    }
+
+    [Theory]
+    [InlineData("en", "Government forces will attack the town of Jarjanaz next week.")]
+    [InlineData("en", "The group threatened to shell the city of Hasakah.")]
+    [InlineData("ar", "وقالت المصادر إن قوات النظام سوف تقصف بلدة الباغوز.")]
+    public void Future_and_threatened_attacks_are_not_incidents(string language, string text)
+    {
+        Extractor.Extract(new ExtractionInput(text, language, new DateOnly(2020, 1, 1))).ShouldBeEmpty();
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("   \n  ")]
+    [InlineData("1 2 3 4 5 6 7 8 9 10 11 12")]
+    public void Text_without_incidents_gives_none(string text)
+    {
+        Extractor.Extract(new ExtractionInput(text, "en", new DateOnly(2020, 1, 1))).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void The_same_input_gives_the_same_output()
+    {
+        var (text, published) = Gold("dev-en-idlib-2019-06");
+
+        var first = JsonSerializer.Serialize(Extractor.Extract(new ExtractionInput(text, "en", published)));
+        var second = JsonSerializer.Serialize(new IncidentExtractor().Extract(new ExtractionInput(text, "en", published)));
+
+        second.ShouldBe(first);
+    }
+}
+
+public class LexiconTests
+{
+    [Theory]
+    [InlineData("actors.tsv", 3)]
+    [InlineData("triggers.tsv", 4)]
+    [InlineData("cues.tsv", 3)]
+    public void Lexicon_files_have_no_duplicate_entries(string file, int keyColumns)
+    {
+        var keys = Lexicon.ReadRows(file, keyColumns).Select(row => string.Join('\t', row.Take(keyColumns))).ToList();
+
+        keys.GroupBy(k => k).Where(g => g.Count() > 1).Select(g => g.Key).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void An_actor_alias_names_one_actor_only()
+    {
+        var conflicts = Lexicon.ReadRows("actors.tsv", 3)
+            .GroupBy(row => (Language: row[1], Alias: Platform.Text.TextFolding.Fold(row[2])))
+            .Where(g => g.Select(row => row[0]).Distinct().Count() > 1)
+            .Select(g => g.Key.Alias);
+
+        conflicts.ShouldBeEmpty();
+    }
+}

@@ -1,0 +1,114 @@
+using Platform.Geocoding.Engine;
+using Platform.Testing;
+
+namespace Platform.Geocoding.Tests;
+
+/// <summary>Loads the shared gazetteer once for all tests of the class.</summary>
+public sealed class SyriaGazetteer
+{
+    public Gazetteer Gazetteer { get; } = Gazetteer.Load(new GazetteerOptions { Directory = RepositoryPaths.Gazetteer, Countries = ["SY", "IQ"] });
+}
+
+public class GeocoderTests(SyriaGazetteer fixture) : IClassFixture<SyriaGazetteer>
+{
+    private readonly Geocoder _geocoder = new(fixture.Gazetteer);
+
+    [Theory]
+    [InlineData("الباغوز", 171944)]
+    [InlineData("عين ديوار", 172142)]
+    [InlineData("القامشلي", 173377)]
+    [InlineData("الصور", 172413)]
+    [InlineData("Qamishli", 173377)]
+    public void Known_names_resolve_to_their_GeoNames_place(string name, long geonameId)
+    {
+        var result = _geocoder.Resolve([new PlaceQuery(name, "in", [])]);
+
+        result.ShouldNotBeNull();
+        result.Place.GeonameId.ShouldBe(geonameId);
+        result.Precision.ShouldBe(1);
+    }
+
+    [Fact]
+    public void Near_a_place_is_precision_2_at_its_coordinates()
+    {
+        var result = _geocoder.Resolve([new PlaceQuery("القامشلي", "near", [])]);
+
+        result.ShouldNotBeNull();
+        result.Precision.ShouldBe(2);
+        result.Place.Latitude.ShouldBe(37.05215, 1e-5);
+        result.Admin1Name.ShouldNotBeNullOrEmpty();
+    }
+
+    [Fact]
+    public void An_unknown_village_near_a_known_town_resolves_to_the_town_with_precision_2()
+    {
+        var result = _geocoder.Resolve([new PlaceQuery("خربة لا وجود لها", "in", []), new PlaceQuery("القامشلي", "near", [])]);
+
+        result.ShouldNotBeNull();
+        result.Place.GeonameId.ShouldBe(173377);
+        result.Precision.ShouldBe(2);
+    }
+
+    [Fact]
+    public void A_name_followed_by_other_words_resolves_by_its_longest_known_prefix()
+    {
+        var result = _geocoder.Resolve([new PlaceQuery("عين ديوار الطريق", "in", [])]);
+
+        result.ShouldNotBeNull();
+        result.Place.GeonameId.ShouldBe(172142);
+        result.MatchedText.ShouldBe("عين ديوار");
+    }
+
+    [Fact]
+    public void Nothing_known_resolves_to_nothing()
+    {
+        _geocoder.Resolve([new PlaceQuery("لا مكان", "in", [])]).ShouldBeNull();
+        _geocoder.Resolve([]).ShouldBeNull();
+    }
+}
+
+public class GazetteerLoadingTests
+{
+    [Fact]
+    public void Loading_reports_places_and_no_malformed_rows_for_the_shared_data()
+    {
+        var gazetteer = Gazetteer.Load(new GazetteerOptions { Directory = RepositoryPaths.Gazetteer, Countries = ["SY"] });
+
+        gazetteer.Report.Places.ShouldBeGreaterThan(10_000);
+        gazetteer.Report.MalformedRows.ShouldBe(0);
+    }
+
+    [Fact]
+    public void Malformed_rows_are_counted_not_fatal()
+    {
+        var directory = Directory.CreateTempSubdirectory("gazetteer");
+        try
+        {
+            File.WriteAllLines(Path.Combine(directory.FullName, "SY.txt"),
+            [
+                "172413\tAş Şuwar\tAs Suwar\tالصور\t35.50603\t40.65671\tP\tPPL\tSY\t\t07\t\t\t\t0\t\t\t\t",
+                "not a row",
+                "1\tBad latitude\tBad\t\tninety\t40\tP\tPPL\tSY\t\t07\t\t\t\t0\t\t\t\t",
+            ]);
+
+            var gazetteer = Gazetteer.Load(new GazetteerOptions { Directory = directory.FullName, Countries = ["SY"] });
+
+            gazetteer.Report.Places.ShouldBe(1);
+            gazetteer.Report.MalformedRows.ShouldBe(2);
+            gazetteer.Find("الصور").Single().GeonameId.ShouldBe(172413);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public void A_missing_folder_or_file_is_an_error_naming_the_setting()
+    {
+        Should.Throw<InvalidOperationException>(() => Gazetteer.Load(new GazetteerOptions { Directory = "/no/such/folder" }))
+            .Message.ShouldContain("Gazetteer:Directory");
+        Should.Throw<InvalidOperationException>(() => Gazetteer.Load(new GazetteerOptions { Directory = RepositoryPaths.Gazetteer, Countries = ["XX"] }))
+            .Message.ShouldContain("Gazetteer:Countries");
+    }
+}
