@@ -32,6 +32,7 @@ public class IncidentExtractorTests
         var raid = incidents.Single(i => i.SubEventType == "Armed clash");
         raid.EventType.ShouldBe("Battles");
         raid.Places[0].Name.ShouldBe("الصور");
+        raid.Places[0].Hints.ShouldBe(["دير الزور"]);
         raid.Fatalities.ShouldBe(1);
         raid.Arrests.ShouldBe(2);
         raid.Actors.Select(a => a.ActorId).ShouldBe(["coalition", "sdf", "isis"], ignoreOrder: true);

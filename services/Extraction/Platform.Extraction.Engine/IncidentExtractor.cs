@@ -117,13 +117,7 @@ public sealed class IncidentExtractor(Lexicon lexicon)
             {
                 continue;
             }
-            var last = first;
-            while (last + 1 < tokens.Count && last + 1 - first < PlaceWindow
-                && !SeparatedByPunctuation(folded, tokens, last, last + 1)
-                && !IsAnyCue(tokens, last + 1))
-            {
-                last++;
-            }
+            var last = NameEnd(folded, tokens, first);
             var hints = new List<string>();
             var relation = cue.Entry.Value.Value;
             var direction = cues.FirstOrDefault(c => c.Entry.Value.Kind == "direction" && c.First > first && c.First <= last + 1);
@@ -132,10 +126,9 @@ public sealed class IncidentExtractor(Lexicon lexicon)
                 // "الصور شمال دير الزور": the name ends before the direction, and the city after it is a hint.
                 last = Math.Max(first, direction.First - 1);
                 var hintFirst = direction.Last + 1;
-                if (hintFirst < tokens.Count)
+                if (hintFirst < tokens.Count && !SeparatedByPunctuation(folded, tokens, direction.Last, hintFirst))
                 {
-                    var hintLast = Math.Min(tokens.Count - 1, hintFirst + PlaceWindow - 1);
-                    hints.Add(OriginalText(folded, tokens, hintFirst, hintLast));
+                    hints.Add(OriginalText(folded, tokens, hintFirst, NameEnd(folded, tokens, hintFirst)));
                 }
             }
             var (start, length) = folded.ToOriginalSpan(tokens[first].Start, tokens[last].End);
@@ -143,6 +136,19 @@ public sealed class IncidentExtractor(Lexicon lexicon)
             places.Add(new PlaceCandidate(new PlaceFound(name, relation, hints, new Span(start, length, name)), last));
         }
         return places;
+    }
+
+    /// <summary>The last token of a name starting at <paramref name="first"/>: up to a few words, ending at punctuation or a cue.</summary>
+    private int NameEnd(FoldedText folded, List<Token> tokens, int first)
+    {
+        var last = first;
+        while (last + 1 < tokens.Count && last + 1 - first < PlaceWindow
+            && !SeparatedByPunctuation(folded, tokens, last, last + 1)
+            && !IsAnyCue(tokens, last + 1))
+        {
+            last++;
+        }
+        return last;
     }
 
     private bool IsCue(List<Token> tokens, int index, string kind) =>

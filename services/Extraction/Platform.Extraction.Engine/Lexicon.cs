@@ -68,12 +68,15 @@ public sealed class PhraseIndex<T>
         var found = new List<PhraseMatch<T>>();
         for (var i = 0; i < tokens.Count; i++)
         {
-            var best = MatchAt(tokens, i).FirstOrDefault();
-            if (best is not null)
+            var matches = MatchAt(tokens, i).ToList();
+            if (matches.Count == 0)
             {
-                found.Add(best);
-                i = best.Last;
+                continue;
             }
+            // Every entry of the longest length counts: "شمال" is both a direction and a word to skip.
+            var longest = matches[0].Last;
+            found.AddRange(matches.Where(m => m.Last == longest));
+            i = longest;
         }
         return found;
     }

@@ -37,6 +37,7 @@ public sealed class Gazetteer
     private readonly List<GazetteerPlace> _places = [];
     private readonly Dictionary<long, int> _byId = [];
     private readonly Dictionary<string, List<int>> _byName = new(StringComparer.Ordinal);
+    private readonly HashSet<(string Name, int Place)> _exactNames = [];
     private readonly Dictionary<string, string> _admin1Names = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _admin2Names = new(StringComparer.Ordinal);
 
@@ -117,6 +118,7 @@ public sealed class Gazetteer
         {
             return;
         }
+        _exactNames.Add((TextFolding.Fold(name), index));
         if (!_byName.TryGetValue(key, out var list))
         {
             _byName[key] = list = [];
@@ -167,6 +169,20 @@ public sealed class Gazetteer
     /// <summary>Places whose name, in any language, folds to the same key as <paramref name="name"/>.</summary>
     public IReadOnlyList<GazetteerPlace> Find(string name) =>
         _byName.TryGetValue(NameKey(name), out var list) ? list.Select(i => _places[i]).ToList() : [];
+
+    /// <summary>
+    /// Places matching <paramref name="name"/>, each flagged when one of its names is the same to the letter
+    /// (article included): "الصور" is Aş Şuwar exactly, and Tyre ("صور") only once the article is dropped.
+    /// </summary>
+    public IReadOnlyList<(GazetteerPlace Place, bool Exact)> FindWithExactness(string name)
+    {
+        if (!_byName.TryGetValue(NameKey(name), out var list))
+        {
+            return [];
+        }
+        var folded = TextFolding.Fold(name);
+        return list.Select(i => (_places[i], _exactNames.Contains((folded, i)))).ToList();
+    }
 
     public GazetteerPlace? Get(long geonameId) => _byId.TryGetValue(geonameId, out var index) ? _places[index] : null;
 

@@ -34,6 +34,9 @@ public sealed class Geocoder(Gazetteer gazetteer)
         "kafr", "umm", "abu", "hay",
     };
 
+    // The same written form, article included, outweighs a larger town that shares the bare name.
+    private const double ExactNameBonus = 3;
+
     public GeocodeResult? Resolve(IReadOnlyList<PlaceQuery> mentions)
     {
         ArgumentNullException.ThrowIfNull(mentions);
@@ -77,14 +80,14 @@ public sealed class Geocoder(Gazetteer gazetteer)
             {
                 break;
             }
-            var candidates = gazetteer.Find(prefix);
+            var candidates = gazetteer.FindWithExactness(prefix);
             if (candidates.Count == 0)
             {
                 continue;
             }
             var hintPlaces = hints.SelectMany(gazetteer.Find).ToList();
             var ranked = candidates
-                .Select(candidate => (candidate, score: Score(candidate, hintPlaces)))
+                .Select(c => (candidate: c.Place, score: Score(c.Place, hintPlaces) + (c.Exact ? ExactNameBonus : 0)))
                 .OrderByDescending(x => x.score)
                 .ThenBy(x => x.candidate.GeonameId)
                 .ToList();

@@ -6,7 +6,7 @@ using Platform.ServiceDefaults;
 namespace Platform.Geocoding.Incidents;
 
 /// <summary>Resolves the places of extracted incidents and publishes them onwards.</summary>
-public sealed class IncidentsExtractedConsumer(Geocoder geocoder) : IConsumer<IncidentsExtracted>
+public sealed class IncidentsExtractedConsumer(Geocoder geocoder, ILogger<IncidentsExtractedConsumer> logger) : IConsumer<IncidentsExtracted>
 {
     public async Task Consume(ConsumeContext<IncidentsExtracted> context)
     {
@@ -16,6 +16,8 @@ public sealed class IncidentsExtractedConsumer(Geocoder geocoder) : IConsumer<In
             throw new PermanentMessageException("IncidentsExtracted needs an Article with an ArticleId and an Incidents list.");
         }
         var geocoded = message.Incidents.Select(incident => new GeocodedIncident(incident, Resolve(incident))).ToList();
+        logger.LogInformation("Article {ArticleId}: placed {Resolved} of {Count} incidents",
+            message.Article.ArticleId, geocoded.Count(g => g.Place is not null), geocoded.Count);
         await context.Publish(new IncidentsGeocoded(message.Article, message.ExtractorVersion, Geocoder.Version, geocoded),
             context.CancellationToken);
     }

@@ -1,0 +1,118 @@
+using System.Globalization;
+using Google.Protobuf;
+using Grpc.Net.Client;
+using Platform.Ingestion.V1;
+using Platform.Query.V1;
+
+namespace Platform.Cli;
+
+public static class Commands
+{
+    private static readonly TimeSpan CallDeadline = TimeSpan.FromSeconds(30);
+
+    public static async Task<int> SubmitAsync(Arguments arguments, CancellationToken cancellationToken)
+    {
+        var file = arguments.Positional.FirstOrDefault() ?? throw new UsageException("submit needs a FILE.");
+        if (!File.Exists(file))
+        {
+            throw new UsageException($"No file '{file}'.");
+        }
+        var content = await File.ReadAllTextAsync(file, cancellationToken);
+        var request = new SubmitArticleRequest
+        {
+            Title = arguments.Get("title", ""),
+            Url = arguments.Get("url", ""),
+            SourceName = arguments.Get("source", ""),
+            Language = arguments.Get("language", ""),
+            PublishedOn = arguments.Get("published", ""),
+        };
+        if (Path.GetExtension(file).ToLowerInvariant() is ".html" or ".htm")
+        {
+            request.Html = content;
+        }
+        else
+        {
+            request.Text = content;
+        }
+        using var channel = GrpcChannel.ForAddress(arguments.Get("ingestion", Environment.GetEnvironmentVariable("PLATFORM_INGESTION_GRPC") ?? "http://127.0.0.1:5102"));
+        var client = new ArticleIngestion.ArticleIngestionClient(channel);
+        var response = await client.SubmitArticleAsync(request, deadline: DateTime.UtcNow + CallDeadline, cancellationToken: cancellationToken);
+        Console.WriteLine(response.Duplicate
+            ? $"duplicate {response.ArticleId} (already ingested; nothing new stored)"
+            : $"ingested {response.ArticleId} ({response.Language}, published {response.PublishedOn}, {response.TextLength} characters)");
+        return 0;
+    }
+
+    public static async Task<int> IncidentsAsync(Arguments arguments, CancellationToken cancellationToken)
+    {
+        var request = new SearchIncidentsRequest
+        {
+            ArticleId = arguments.Get("article", ""),
+            FromDate = arguments.Get("from", ""),
+            ToDate = arguments.Get("to", ""),
+            EventType = arguments.Get("event-type", ""),
+            PageSize = arguments.GetInt("page-size", 100),
+        };
+        if (arguments.Get("bbox") is { } bbox)
+        {
+            var parts = bbox.Split(',').Select(p => double.TryParse(p, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : double.NaN).ToArray();
+            if (parts.Length != 4 || parts.Any(double.IsNaN))
+            {
+                throw new UsageException("--bbox is minLat,minLon,maxLat,maxLon.");
+            }
+            request.BoundingBox = new BoundingBox { MinLatitude = parts[0], MinLongitude = parts[1], MaxLatitude = parts[2], MaxLongitude = parts[3] };
+        }
+        using var channel = GrpcChannel.ForAddress(arguments.Get("query", Environment.GetEnvironmentVariable("PLATFORM_QUERY_GRPC") ?? "http://127.0.0.1:5402"));
+        var client = new IncidentQuery.IncidentQueryClient(channel);
+        var waitUntil = DateTime.UtcNow.AddSeconds(arguments.GetInt("wait", 0));
+        var incidents = new List<Incident>();
+        while (true)
+        {
+            incidents.Clear();
+            var page = new SearchIncidentsResponse { NextPageToken = "" };
+            do
+            {
+                request.PageToken = page.NextPageToken;
+                page = await client.SearchIncidentsAsync(request, deadline: DateTime.UtcNow + CallDeadline, cancellationToken: cancellationToken);
+                incidents.AddRange(page.Incidents);
+            }
+            while (page.NextPageToken.Length > 0);
+            if (incidents.Count > 0 || DateTime.UtcNow >= waitUntil)
+            {
+                break;
+            }
+            await Task.Delay(250, cancellationToken);
+        }
+        if (arguments.Has("json"))
+        {
+            foreach (var incident in incidents)
+            {
+                Console.WriteLine(JsonFormatter.Default.Format(incident));
+            }
+            return 0;
+        }
+        Console.WriteLine($"{incidents.Count} incident(s)");
+        foreach (var incident in incidents)
+        {
+            Print(incident);
+        }
+        return 0;
+    }
+
+    private static void Print(Incident incident)
+    {
+        var place = incident.Place is { } p
+            ? $"{p.Name} (GeoNames {p.GeonameId}, {p.Latitude:F5},{p.Longitude:F5}, precision {p.Precision}, {p.Admin1Name} {p.CountryCode}) from \"{p.MatchedText}\""
+            : "no place resolved";
+        var dates = incident.DateStart == incident.DateEnd ? incident.DateStart : $"{incident.DateStart}..{incident.DateEnd}";
+        Console.WriteLine($"- {incident.IncidentId}");
+        Console.WriteLine($"    {incident.EventType} / {incident.SubEventType}, {dates}");
+        Console.WriteLine($"    where: {place}");
+        Console.WriteLine($"    actors: {string.Join(", ", incident.Actors.Select(a => $"{a.ActorId} (\"{a.Alias}\")"))}");
+        Console.WriteLine($"    killed: {(incident.Fatalities is { } k ? k : "-")}, arrested: {(incident.Arrests is { } a ? a : "-")}");
+        foreach (var source in incident.Sources)
+        {
+            Console.WriteLine($"    source: {source.SourceName} {source.Url} [{source.ExtractorVersion}] evidence @{source.Evidence.Start}: \"{source.Evidence.Text}\"");
+        }
+    }
+}

@@ -1,0 +1,51 @@
+using Grpc.Core;
+using Platform.Cli;
+
+const string Usage = """
+    platform — command line for Platform
+
+    platform submit FILE [--title T] [--url U] [--source S] [--language ar|en] [--published YYYY-MM-DD]
+                         [--ingestion http://127.0.0.1:5102]
+        Submits one article (.txt as text, .html/.htm as HTML) over gRPC and prints its id.
+    platform incidents [--article ID] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--event-type TYPE]
+                       [--bbox minLat,minLon,maxLat,maxLon] [--wait SECONDS] [--json]
+                       [--query http://127.0.0.1:5402]
+        Searches incidents over gRPC; --wait polls until at least one incident matches.
+    """;
+
+try
+{
+    if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+    {
+        Console.WriteLine(Usage);
+        return 0;
+    }
+    var arguments = Arguments.Parse(args.Skip(1), new HashSet<string>(StringComparer.Ordinal) { "json" });
+    using var cancellation = new CancellationTokenSource();
+    Console.CancelKeyPress += (_, e) =>
+    {
+        e.Cancel = true;
+        cancellation.Cancel();
+    };
+    return args[0] switch
+    {
+        "submit" => await Commands.SubmitAsync(arguments, cancellation.Token),
+        "incidents" => await Commands.IncidentsAsync(arguments, cancellation.Token),
+        _ => throw new UsageException($"Unknown command '{args[0]}'."),
+    };
+}
+catch (UsageException e)
+{
+    Console.Error.WriteLine($"error: {e.Message}\n\n{Usage}");
+    return 2;
+}
+catch (RpcException e)
+{
+    Console.Error.WriteLine($"error: {e.StatusCode}: {e.Status.Detail}");
+    return 1;
+}
+catch (HttpRequestException e)
+{
+    Console.Error.WriteLine($"error: cannot reach the service: {e.Message}");
+    return 1;
+}

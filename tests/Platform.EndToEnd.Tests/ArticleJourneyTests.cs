@@ -1,0 +1,201 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Grpc.Core;
+using Grpc.Health.V1;
+using Platform.Ingestion.V1;
+using Platform.Query.V1;
+using Platform.Testing;
+using RabbitMQ.Client;
+
+namespace Platform.EndToEnd.Tests;
+
+/// <summary>Articles walk through the four running services; a user sees only the public APIs.</summary>
+public sealed partial class ArticleJourneyTests(RunningPlatform platform) : IClassFixture<RunningPlatform>
+{
+    private static readonly TimeSpan PipelineTimeout = TimeSpan.FromSeconds(60);
+
+    private static (string Text, string Published) SeedArticle()
+    {
+        using var document = JsonDocument.Parse(File.ReadLines(RepositoryPaths.GoldDev).First());
+        return (document.RootElement.GetProperty("text").GetString()!, document.RootElement.GetProperty("published").GetString()!);
+    }
+
+    private async Task<List<Incident>> IncidentsOfAsync(string articleId, TimeSpan timeout)
+    {
+        var incidents = new List<Incident>();
+        await RabbitQueues.EventuallyAsync(async () =>
+        {
+            var response = await platform.QueryClient.SearchIncidentsAsync(
+                new SearchIncidentsRequest { ArticleId = articleId, PageSize = 500 }, deadline: DateTime.UtcNow.AddSeconds(10));
+            incidents = [.. response.Incidents];
+            return incidents.Count > 0;
+        }, timeout);
+        return incidents;
+    }
+
+    [Fact]
+    public async Task Seed_article_becomes_incidents_over_gRPC_and_a_resubmission_creates_nothing_new()
+    {
+        var (text, published) = SeedArticle();
+        var request = new SubmitArticleRequest { Text = text, PublishedOn = published, SourceName = "Orient Net", Language = "ar" };
+
+        var submitted = await platform.IngestionClient.SubmitArticleAsync(request, deadline: DateTime.UtcNow.AddSeconds(30));
+
+        submitted.Duplicate.ShouldBeFalse();
+        submitted.Language.ShouldBe("ar");
+        var incidents = await IncidentsOfAsync(submitted.ArticleId, PipelineTimeout);
+        incidents.ShouldNotBeEmpty(platform.Diagnostics());
+
+        var raid = incidents.Single(i => i.SubEventType == "Armed clash");
+        raid.EventType.ShouldBe("Battles");
+        raid.Place.GeonameId.ShouldBe(172413);
+        raid.Place.Latitude.ShouldBe(35.50603, 1e-4);
+        raid.Fatalities.ShouldBe(1);
+        raid.Arrests.ShouldBe(2);
+        raid.DateStart.ShouldBe("2020-01-24");
+        raid.Actors.Select(a => a.ActorId).ShouldContain("sdf");
+        var source = raid.Sources.Single();
+        source.ArticleId.ShouldBe(submitted.ArticleId);
+        source.SourceName.ShouldBe("Orient Net");
+        text.ShouldContain(source.Evidence.Text);
+        source.Evidence.Text.ShouldContain("إنزال جوي");
+
+        var fetched = await platform.QueryClient.GetIncidentAsync(new GetIncidentRequest { IncidentId = raid.IncidentId }, deadline: DateTime.UtcNow.AddSeconds(10));
+        fetched.ShouldBe(raid);
+
+        var again = await platform.IngestionClient.SubmitArticleAsync(request, deadline: DateTime.UtcNow.AddSeconds(30));
+        again.Duplicate.ShouldBeTrue();
+        again.ArticleId.ShouldBe(submitted.ArticleId);
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        var after = await IncidentsOfAsync(submitted.ArticleId, PipelineTimeout);
+        after.Select(i => (i.IncidentId, i.Version)).ShouldBe(incidents.Select(i => (i.IncidentId, i.Version)), ignoreOrder: true);
+    }
+
+    [Fact]
+    public async Task One_trace_follows_an_article_through_all_four_services()
+    {
+        var submitted = await platform.IngestionClient.SubmitArticleAsync(new SubmitArticleRequest
+        {
+            Text = "Syrian government forces shelled the town of Saraqib on Monday, killing two civilians.",
+            PublishedOn = "2020-02-04",
+        }, deadline: DateTime.UtcNow.AddSeconds(30));
+        (await IncidentsOfAsync(submitted.ArticleId, PipelineTimeout)).ShouldNotBeEmpty(platform.Diagnostics());
+
+        var traceIds = new List<string>();
+        foreach (var service in platform.Services)
+        {
+            string? traceId = null;
+            await RabbitQueues.EventuallyAsync(() =>
+            {
+                traceId = service.Output.Where(line => line.Contains(submitted.ArticleId, StringComparison.Ordinal))
+                    .Select(line => TraceIdPattern().Match(line)).Where(m => m.Success).Select(m => m.Groups[1].Value).FirstOrDefault();
+                return Task.FromResult(traceId is not null);
+            }, TimeSpan.FromSeconds(10));
+            traceId.ShouldNotBeNull($"{service.Name} logged nothing with a trace id about article {submitted.ArticleId}:\n{service.Tail()}");
+            traceIds.Add(traceId);
+        }
+        traceIds.Distinct().Count().ShouldBe(1, string.Join(", ", traceIds));
+    }
+
+    [GeneratedRegex("\"TraceId\":\"([0-9a-f]{32})\"")]
+    private static partial Regex TraceIdPattern();
+
+    [Fact]
+    public async Task Http_submission_answers_created_then_duplicate_and_rejects_bad_bodies_with_reasons()
+    {
+        using var http = new HttpClient { BaseAddress = platform.Ingestion.HttpAddress };
+        var body = new { text = "Hundreds of people demonstrated in the city of Manbij on Friday.", publishedOn = "2023-08-25", url = "https://example.org/manbij" };
+
+        var created = await http.PostAsJsonAsync("/articles", body);
+        var duplicate = await http.PostAsJsonAsync("/articles", body);
+        var malformed = await http.PostAsync("/articles", new StringContent("{\"text\": ", Encoding.UTF8, "application/json"));
+        var empty = await http.PostAsJsonAsync("/articles", new { text = "  " });
+        var undecodable = await http.PostAsync("/articles", new ByteArrayContent([0x7B, 0x22, 0x74, 0x65, 0x78, 0x74, 0x22, 0x3A, 0x22, 0xC3, 0x28, 0xFF, 0x22, 0x7D])
+        {
+            Headers = { ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json") },
+        });
+
+        created.StatusCode.ShouldBe(HttpStatusCode.Created);
+        var createdBody = await created.Content.ReadFromJsonAsync<JsonElement>();
+        duplicate.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var duplicateBody = await duplicate.Content.ReadFromJsonAsync<JsonElement>();
+        duplicateBody.GetProperty("duplicate").GetBoolean().ShouldBeTrue();
+        duplicateBody.GetProperty("articleId").GetString().ShouldBe(createdBody.GetProperty("articleId").GetString());
+        malformed.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await malformed.Content.ReadAsStringAsync()).ShouldContain("not a JSON article");
+        empty.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await empty.Content.ReadAsStringAsync()).ShouldContain("empty");
+        undecodable.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+
+        var incidents = await IncidentsOfAsync(createdBody.GetProperty("articleId").GetString()!, PipelineTimeout);
+        incidents.ShouldContain(i => i.EventType == "Protests" && i.Place.GeonameId == 167357, platform.Diagnostics());
+    }
+
+    [Fact]
+    public async Task Bad_requests_get_clear_gRPC_status_codes()
+    {
+        var empty = await Should.ThrowAsync<RpcException>(platform.IngestionClient.SubmitArticleAsync(new SubmitArticleRequest { Text = "" }).ResponseAsync);
+        var badId = await Should.ThrowAsync<RpcException>(platform.QueryClient.GetIncidentAsync(new GetIncidentRequest { IncidentId = "nope" }).ResponseAsync);
+        var unknown = await Should.ThrowAsync<RpcException>(platform.QueryClient.GetIncidentAsync(new GetIncidentRequest { IncidentId = Guid.NewGuid().ToString() }).ResponseAsync);
+        var pageSize = await Should.ThrowAsync<RpcException>(platform.QueryClient.SearchIncidentsAsync(new SearchIncidentsRequest { PageSize = 100_000 }).ResponseAsync);
+
+        empty.StatusCode.ShouldBe(StatusCode.InvalidArgument);
+        empty.Status.Detail.ShouldContain("empty");
+        badId.StatusCode.ShouldBe(StatusCode.InvalidArgument);
+        unknown.StatusCode.ShouldBe(StatusCode.NotFound);
+        pageSize.StatusCode.ShouldBe(StatusCode.InvalidArgument);
+    }
+
+    [Fact]
+    public async Task Every_service_answers_the_gRPC_health_check()
+    {
+        foreach (var service in platform.Services)
+        {
+            var health = new Health.HealthClient(platform.Channel(service));
+            var response = await health.CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(10));
+            response.Status.ShouldBe(HealthCheckResponse.Types.ServingStatus.Serving, service.Name);
+        }
+    }
+
+    [Fact]
+    public async Task Poison_messages_land_in_the_error_queue_with_a_reason_and_the_service_goes_on()
+    {
+        const string queue = "extraction-article-ingested";
+        var factory = new ConnectionFactory { Uri = platform.Infrastructure.RabbitMq };
+        await using (var connection = await factory.CreateConnectionAsync())
+        await using (var channel = await connection.CreateChannelAsync())
+        {
+            var properties = new BasicProperties { ContentType = "application/vnd.masstransit+json", MessageId = Guid.NewGuid().ToString() };
+            await channel.BasicPublishAsync("", queue, false, properties, Encoding.UTF8.GetBytes("{ this is not json"));
+            var emptyArticle = $$$"""
+                {"messageId":"{{{Guid.NewGuid()}}}","messageType":["urn:message:Platform.Contracts:ArticleIngested"],
+                 "message":{"articleId":"{{{Guid.NewGuid()}}}","contentHash":"x","language":"ar","title":"","text":"",
+                            "publishedOn":"2020-01-24","ingestedAt":"2020-01-24T00:00:00Z"}}
+                """;
+            await channel.BasicPublishAsync("", queue, false, properties, Encoding.UTF8.GetBytes(emptyArticle));
+        }
+
+        IReadOnlyList<RabbitQueues.QueuedMessage> errors = [];
+        var arrived = await RabbitQueues.EventuallyAsync(async () =>
+        {
+            errors = await RabbitQueues.PeekAsync(platform.Infrastructure.VirtualHost, queue + "_error");
+            return errors.Count >= 2;
+        }, PipelineTimeout);
+
+        arrived.ShouldBeTrue($"error queue holds {errors.Count} messages\n{platform.Diagnostics()}");
+        errors.ShouldAllBe(e => e.Headers.ContainsKey("MT-Reason"));
+        errors.ShouldContain(e => e.Headers.ContainsKey("MT-Fault-Message") && e.Headers["MT-Fault-Message"].Contains("non-empty Text"));
+        errors.ShouldContain(e => e.Payload.Contains("this is not json"));
+        platform.Extraction.HasExited.ShouldBeFalse();
+
+        var submitted = await platform.IngestionClient.SubmitArticleAsync(new SubmitArticleRequest
+        {
+            Text = "قصفت قوات النظام مدينة سراقب اليوم الاثنين.",
+            PublishedOn = "2020-02-03",
+        }, deadline: DateTime.UtcNow.AddSeconds(30));
+        (await IncidentsOfAsync(submitted.ArticleId, PipelineTimeout)).ShouldNotBeEmpty(platform.Diagnostics());
+    }
+}

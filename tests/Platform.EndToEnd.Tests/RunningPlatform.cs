@@ -1,0 +1,73 @@
+using Grpc.Net.Client;
+using Platform.Ingestion.V1;
+using Platform.Query.V1;
+using Platform.Testing;
+
+namespace Platform.EndToEnd.Tests;
+
+/// <summary>The four services as processes on a PostgreSQL schema prefix and a RabbitMQ vhost of their own.</summary>
+public sealed class RunningPlatform : IAsyncLifetime
+{
+    private readonly List<ServiceProcess> _services = [];
+    private readonly List<GrpcChannel> _channels = [];
+
+    public IsolatedInfrastructure Infrastructure { get; } = new();
+    public ServiceProcess Ingestion => _services[0];
+    public ServiceProcess Extraction => _services[1];
+    public ServiceProcess Geocoding => _services[2];
+    public ServiceProcess Query => _services[3];
+    public IReadOnlyList<ServiceProcess> Services => _services;
+
+    public ArticleIngestion.ArticleIngestionClient IngestionClient { get; private set; } = null!;
+    public IncidentQuery.IncidentQueryClient QueryClient { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        await Infrastructure.InitializeAsync();
+        var common = new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Postgres"] = Infrastructure.Postgres,
+            ["ConnectionStrings__RabbitMq"] = Infrastructure.RabbitMq.ToString(),
+        };
+        _services.Add(ServiceProcess.Start("ingestion", "Ingestion", new Dictionary<string, string>(common)
+        {
+            ["Marten__Schema"] = Infrastructure.NewSchema("ingestion"),
+        }));
+        _services.Add(ServiceProcess.Start("extraction", "Extraction", common));
+        _services.Add(ServiceProcess.Start("geocoding", "Geocoding", new Dictionary<string, string>(common)
+        {
+            ["Gazetteer__Directory"] = RepositoryPaths.Gazetteer,
+        }));
+        _services.Add(ServiceProcess.Start("query", "Query", new Dictionary<string, string>(common)
+        {
+            ["Marten__Schema"] = Infrastructure.NewSchema("query"),
+        }));
+        await Task.WhenAll(_services.Select(s => s.WaitUntilReadyAsync(TimeSpan.FromSeconds(90))));
+
+        IngestionClient = new ArticleIngestion.ArticleIngestionClient(Channel(Ingestion));
+        QueryClient = new IncidentQuery.IncidentQueryClient(Channel(Query));
+    }
+
+    public GrpcChannel Channel(ServiceProcess service)
+    {
+        var channel = GrpcChannel.ForAddress(service.GrpcAddress);
+        _channels.Add(channel);
+        return channel;
+    }
+
+    /// <summary>What every service wrote, for failure messages.</summary>
+    public string Diagnostics() => string.Join("\n\n", _services.Select(s => $"== {s.Name} ==\n{s.Tail(25)}"));
+
+    public async Task DisposeAsync()
+    {
+        foreach (var channel in _channels)
+        {
+            channel.Dispose();
+        }
+        foreach (var service in _services)
+        {
+            await service.DisposeAsync();
+        }
+        await Infrastructure.DisposeAsync();
+    }
+}

@@ -1,0 +1,121 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Platform.Testing;
+
+namespace Platform.EndToEnd.Tests;
+
+/// <summary>One Platform service running as its own process, on ports of its own, with its output kept.</summary>
+public sealed class ServiceProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _output = new();
+
+    public string Name { get; }
+    public int HttpPort { get; }
+    public int GrpcPort { get; }
+    public Uri HttpAddress => new($"http://127.0.0.1:{HttpPort}");
+    public Uri GrpcAddress => new($"http://127.0.0.1:{GrpcPort}");
+
+    /// <summary>Everything the process wrote so far, one entry per line.</summary>
+    public IReadOnlyCollection<string> Output => _output;
+
+    public bool HasExited => _process.HasExited;
+
+    private ServiceProcess(string name, string project, IReadOnlyDictionary<string, string> environment)
+    {
+        Name = name;
+        HttpPort = FreePort();
+        GrpcPort = FreePort();
+        var folder = Path.Combine(RepositoryPaths.Root, "services", project, $"Platform.{project}", "bin", RepositoryPaths.BuildConfiguration, "net10.0");
+        var assembly = Path.Combine(folder, $"Platform.{project}.dll");
+        if (!File.Exists(assembly))
+        {
+            throw new InvalidOperationException($"{assembly} is not built.");
+        }
+        var start = new ProcessStartInfo("dotnet", [assembly])
+        {
+            WorkingDirectory = folder,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.Environment["Kestrel__Endpoints__Http__Url"] = HttpAddress.ToString();
+        start.Environment["Kestrel__Endpoints__Grpc__Url"] = GrpcAddress.ToString();
+        start.Environment["OTEL_SERVICE_NAME"] = name;
+        // JSON logs with scopes carry the trace id of every line: the tests follow one article by it.
+        start.Environment["Logging__Console__FormatterName"] = "json";
+        start.Environment["Logging__Console__FormatterOptions__IncludeScopes"] = "true";
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+        _process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        _process.OutputDataReceived += (_, e) => Keep(e.Data);
+        _process.ErrorDataReceived += (_, e) => Keep(e.Data);
+        _process.Start();
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is not null)
+        {
+            _output.Enqueue(line);
+        }
+    }
+
+    public static ServiceProcess Start(string name, string project, IReadOnlyDictionary<string, string> environment) =>
+        new(name, project, environment);
+
+    /// <summary>Waits for /health/ready; fails with the service's output when it does not come up.</summary>
+    public async Task WaitUntilReadyAsync(TimeSpan timeout)
+    {
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"{Name} exited with code {_process.ExitCode}:\n{Tail()}");
+            }
+            try
+            {
+                var response = await client.GetAsync(new Uri(HttpAddress, "/health/ready"));
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (TaskCanceledException)
+            {
+            }
+            await Task.Delay(250);
+        }
+        throw new TimeoutException($"{Name} was not ready within {timeout}:\n{Tail()}");
+    }
+
+    public string Tail(int lines = 40) => string.Join('\n', _output.TakeLast(lines));
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
