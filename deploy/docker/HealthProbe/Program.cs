@@ -1,0 +1,3 @@
+using Platform.HealthProbe;
+
+return await Probe.RunAsync(args, Console.Error, CancellationToken.None);

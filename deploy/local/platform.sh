@@ -1,0 +1,194 @@
+#!/usr/bin/env bash
+# The whole of Platform on one machine, without Docker: infrastructure (infra.sh), the four services as
+# background processes, the demo, and the test suite.
+#
+# Usage: deploy/local/platform.sh <command>
+#   demo    start everything (up), submit the sample article, print the incidents the gRPC API returns
+#   up      start PostgreSQL and RabbitMQ, build (Release) and start the four services, wait until ready
+#   down    stop the four services, then PostgreSQL and RabbitMQ
+#   status  show what runs
+#   test    start the infrastructure if needed, run every test, print "N passed, N failed"
+#
+# Settings (environment variable [default]):
+#   PLATFORM_SHARED_DIR  [<repo>/../shared]  shared data (gazetteer, gold articles)
+#   PLATFORM_RUN_DIR     [<repo>/.local/run] service logs and PID files
+#   plus the infrastructure settings listed in infra.sh.
+# Service ports: ingestion 5101 (HTTP) / 5102 (gRPC), extraction 5201/5202, geocoding 5301/5302,
+# query 5401/5402, all on 127.0.0.1 (see each service's appsettings.json).
+set -euo pipefail
+
+SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$SCRIPT_DIR/../.." && pwd)"
+INFRA="$SCRIPT_DIR/infra.sh"
+RUN_DIR="${PLATFORM_RUN_DIR:-$ROOT/.local/run}"
+SHARED_DIR="${PLATFORM_SHARED_DIR:-$ROOT/../shared}"
+CONFIGURATION=Release
+SERVICES=(ingestion extraction geocoding query)
+SAMPLE="$ROOT/deploy/samples/saraqib-manbij.ar.txt"
+
+log() { echo "[platform] $*" >&2; }
+die() { echo "[platform] error: $*" >&2; exit 1; }
+
+project_of() { # ingestion -> Ingestion
+  local name=$1
+  echo "${name^}"
+}
+
+http_port_of() {
+  case $1 in
+    ingestion) echo 5101 ;; extraction) echo 5201 ;; geocoding) echo 5301 ;; query) echo 5401 ;;
+  esac
+}
+
+require_dotnet() {
+  command -v dotnet >/dev/null 2>&1 || die "the .NET SDK is not on PATH (see global.json for the version)"
+}
+
+require_shared() {
+  [[ -d "$SHARED_DIR/gazetteer" ]] || die "no gazetteer in '$SHARED_DIR/gazetteer': set PLATFORM_SHARED_DIR to the shared data folder"
+}
+
+infra_env() {
+  eval "$("$INFRA" env)"
+  export ConnectionStrings__Postgres="$PLATFORM_POSTGRES"
+  export ConnectionStrings__RabbitMq="$PLATFORM_RABBITMQ"
+}
+
+build() {
+  log "building the services and the CLI ($CONFIGURATION)"
+  local project
+  for project in services/Ingestion/Platform.Ingestion services/Extraction/Platform.Extraction \
+                 services/Geocoding/Platform.Geocoding services/Query/Platform.Query services/Cli/Platform.Cli; do
+    dotnet build "$ROOT/$project" -c "$CONFIGURATION" --nologo -v quiet -clp:ErrorsOnly >&2
+  done
+}
+
+pid_alive() {
+  local file=$1
+  [[ -f $file ]] && kill -0 "$(cat "$file")" 2>/dev/null
+}
+
+start_service() {
+  local name=$1 project folder pidfile
+  project=$(project_of "$name")
+  folder="$ROOT/services/$project/Platform.$project/bin/$CONFIGURATION/net10.0"
+  pidfile="$RUN_DIR/$name.pid"
+  if pid_alive "$pidfile"; then
+    log "$name already running (pid $(cat "$pidfile"))"
+    return
+  fi
+  [[ -f "$folder/Platform.$project.dll" ]] || die "$folder/Platform.$project.dll is not built"
+  (
+    cd "$folder"
+    export OTEL_SERVICE_NAME="$name"
+    export Gazetteer__Directory="$SHARED_DIR/gazetteer"
+    nohup dotnet "Platform.$project.dll" >"$RUN_DIR/$name.log" 2>&1 &
+    echo $! >"$pidfile"
+  )
+  log "started $name (pid $(cat "$pidfile"), log $RUN_DIR/$name.log)"
+}
+
+wait_ready() {
+  local name=$1 port deadline
+  port=$(http_port_of "$name")
+  deadline=$((SECONDS + 90))
+  until curl -fsS "http://127.0.0.1:$port/health/ready" >/dev/null 2>&1; do
+    if ! pid_alive "$RUN_DIR/$name.pid"; then
+      tail -n 30 "$RUN_DIR/$name.log" >&2 || true
+      die "$name exited; its log is above"
+    fi
+    ((SECONDS < deadline)) || { tail -n 30 "$RUN_DIR/$name.log" >&2; die "$name not ready after 90 s"; }
+    sleep 0.3
+  done
+  log "$name ready on http://127.0.0.1:$port (gRPC on $((port + 1)))"
+}
+
+stop_service() {
+  local name=$1 pidfile pid
+  pidfile="$RUN_DIR/$name.pid"
+  if pid_alive "$pidfile"; then
+    pid=$(cat "$pidfile")
+    kill "$pid"
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+    kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
+    log "stopped $name"
+  fi
+  rm -f "$pidfile"
+}
+
+cmd_up() {
+  require_dotnet
+  require_shared
+  mkdir -p "$RUN_DIR"
+  "$INFRA" start >/dev/null
+  infra_env
+  build
+  local name
+  for name in "${SERVICES[@]}"; do start_service "$name"; done
+  for name in "${SERVICES[@]}"; do wait_ready "$name"; done
+}
+
+cmd_down() {
+  local name
+  for name in "${SERVICES[@]}"; do stop_service "$name"; done
+  "$INFRA" stop
+}
+
+cmd_status() {
+  local name
+  for name in "${SERVICES[@]}"; do
+    if pid_alive "$RUN_DIR/$name.pid"; then
+      echo "$name: running (pid $(cat "$RUN_DIR/$name.pid"), http://127.0.0.1:$(http_port_of "$name"))"
+    else
+      echo "$name: stopped"
+    fi
+  done
+  "$INFRA" status || true
+}
+
+cmd_demo() {
+  cmd_up
+  local cli="$ROOT/services/Cli/Platform.Cli/bin/$CONFIGURATION/net10.0/platform.dll" submitted article
+  log "submitting $SAMPLE"
+  submitted=$(dotnet "$cli" submit "$SAMPLE" --published 2020-02-04 --source "Platform sample" --url "https://example.org/platform-sample")
+  echo "$submitted"
+  article=$(awk '{print $2}' <<<"$submitted")
+  log "incidents of article $article, as the Query gRPC API returns them:"
+  dotnet "$cli" incidents --article "$article" --wait 60
+  log "the services keep running; stop everything with: deploy/local/platform.sh down"
+}
+
+cmd_test() {
+  require_dotnet
+  require_shared
+  local started_infra=0 output status passed failed
+  if ! "$INFRA" status >/dev/null 2>&1; then
+    "$INFRA" start >/dev/null
+    started_infra=1
+  fi
+  infra_env
+  mkdir -p "$RUN_DIR"
+  output="$RUN_DIR/test-output.log"
+  set +e
+  dotnet test "$ROOT/Platform.sln" -c "$CONFIGURATION" --nologo 2>&1 | tee "$output"
+  status=${PIPESTATUS[0]}
+  set -e
+  # One summary line per test assembly: "Passed!  - Failed:     0, Passed:    24, Skipped: ..."
+  passed=$(grep -aoE '(Passed|Failed)! +- Failed: +[0-9]+, Passed: +[0-9]+' "$output" | awk -F'Passed: +' '{s += $2} END {print s + 0}')
+  failed=$(grep -aoE '(Passed|Failed)! +- Failed: +[0-9]+' "$output" | awk -F'Failed: +' '{s += $2} END {print s + 0}')
+  if ((status != 0 && failed == 0)); then
+    log "dotnet test failed before or outside the tests (exit $status); see $output"
+  fi
+  ((started_infra)) && "$INFRA" stop >/dev/null 2>&1 || true
+  echo "$passed passed, $failed failed"
+  return "$status"
+}
+
+case "${1:-}" in
+  demo) cmd_demo ;;
+  up) cmd_up ;;
+  down) cmd_down ;;
+  status) cmd_status ;;
+  test) cmd_test ;;
+  *) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+esac

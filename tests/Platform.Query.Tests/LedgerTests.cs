@@ -1,0 +1,171 @@
+using System.Net;
+using System.Net.Sockets;
+using Grpc.Core;
+using Grpc.Net.Client;
+using MassTransit;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Platform.Contracts;
+using Platform.Query.V1;
+using Platform.ServiceDefaults;
+using Platform.Testing;
+
+namespace Platform.Query.Tests;
+
+/// <summary>
+/// The Query service in-process on a real Kestrel, real PostgreSQL (fresh Marten schema) and real RabbitMQ
+/// (fresh vhost): geocoded incidents arrive as messages and are read back over gRPC.
+/// </summary>
+public sealed class LedgerTests : IAsyncLifetime
+{
+    private readonly IsolatedInfrastructure _infrastructure = new();
+    private WebApplication? _app;
+    private IBusControl? _publisher;
+    private GrpcChannel? _channel;
+    private IncidentQuery.IncidentQueryClient _client = null!;
+
+    public async Task InitializeAsync()
+    {
+        await _infrastructure.InitializeAsync();
+        var port = FreePort();
+        var builder = WebApplication.CreateBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Postgres"] = _infrastructure.Postgres,
+            ["ConnectionStrings:RabbitMq"] = _infrastructure.RabbitMq.ToString(),
+            ["Marten:Schema"] = _infrastructure.NewSchema("query"),
+        });
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port, listen => listen.Protocols = HttpProtocols.Http2));
+        builder.AddServiceDefaults();
+        builder.AddQuery();
+        _app = builder.Build();
+        _app.MapDefaultEndpoints();
+        _app.MapQuery();
+        await _app.StartAsync();
+        // The host starts the bus in the background; messages published before its queue is bound would be lost.
+        var bus = _app.Services.GetRequiredService<IBusControl>();
+        (await bus.WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(60))).ShouldBe(BusHealthStatus.Healthy);
+
+        _publisher = Bus.Factory.CreateUsingRabbitMq(rabbit => rabbit.Host(_infrastructure.RabbitMq));
+        await _publisher.StartAsync();
+        _channel = GrpcChannel.ForAddress($"http://127.0.0.1:{port}");
+        _client = new IncidentQuery.IncidentQueryClient(_channel);
+    }
+
+    public async Task DisposeAsync()
+    {
+        _channel?.Dispose();
+        if (_publisher is not null)
+        {
+            await _publisher.StopAsync();
+        }
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+        await _infrastructure.DisposeAsync();
+    }
+
+    private static IncidentsGeocoded Message(Guid articleId, params (string EventType, string Date, double Latitude, double Longitude)[] incidents) => new(
+        new ArticleReference(articleId, "en", "Title", new DateOnly(2020, 1, 24), "https://example.org/" + articleId, "Example"),
+        "extraction-test",
+        "geocoding-test",
+        incidents.Select((incident, ordinal) => new GeocodedIncident(
+            new ExtractedIncident(ordinal, incident.EventType, "Armed clash", [new ActorMention("sdf", "SDF")], [],
+                new DateRange(DateOnly.Parse(incident.Date, System.Globalization.CultureInfo.InvariantCulture), DateOnly.Parse(incident.Date, System.Globalization.CultureInfo.InvariantCulture)),
+                2, null, null, new TextSpan(0, 5, "Clash")),
+            new ResolvedPlace(1, "Place", incident.Latitude, incident.Longitude, 1, "SY", "07", "Deir ez-Zor", null, null, "Place", 0.9))).ToList());
+
+    private async Task<List<Incident>> SearchAsync(SearchIncidentsRequest request) =>
+        [.. (await _client.SearchIncidentsAsync(request, deadline: DateTime.UtcNow.AddSeconds(10))).Incidents];
+
+    private async Task<List<Incident>> WaitForArticleAsync(Guid articleId, int count)
+    {
+        var incidents = new List<Incident>();
+        await RabbitQueues.EventuallyAsync(async () =>
+        {
+            incidents = await SearchAsync(new SearchIncidentsRequest { ArticleId = articleId.ToString() });
+            return incidents.Count >= count;
+        }, TimeSpan.FromSeconds(30));
+        return incidents;
+    }
+
+    [Fact]
+    public async Task A_redelivered_message_records_its_incidents_once()
+    {
+        var articleId = Guid.NewGuid();
+        var message = Message(articleId, ("Battles", "2020-01-24", 35.5, 40.6), ("Protests", "2020-01-24", 37.2, 42.1));
+
+        await _publisher!.Publish(message);
+        await _publisher.Publish(message);
+        var incidents = await WaitForArticleAsync(articleId, 2);
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        var after = await SearchAsync(new SearchIncidentsRequest { ArticleId = articleId.ToString() });
+
+        incidents.Count.ShouldBe(2);
+        after.Select(i => (i.IncidentId, i.Version)).ShouldBe(incidents.Select(i => (i.IncidentId, i.Version)), ignoreOrder: true);
+        after.ShouldAllBe(i => i.Version == 1);
+        after.ShouldAllBe(i => i.Sources.Single().ArticleId == articleId.ToString());
+    }
+
+    [Fact]
+    public async Task Search_filters_by_time_range_bounding_box_and_event_type_and_pages_with_a_cursor()
+    {
+        var articleId = Guid.NewGuid();
+        await _publisher!.Publish(Message(articleId,
+            ("Battles", "2020-01-10", 35.5, 40.6),
+            ("Battles", "2020-02-10", 35.5, 40.6),
+            ("Protests", "2020-01-12", 37.2, 42.1),
+            ("Battles", "2020-01-15", 33.5, 36.3)));
+        await WaitForArticleAsync(articleId, 4);
+        var scope = articleId.ToString();
+
+        (await SearchAsync(new SearchIncidentsRequest { ArticleId = scope, FromDate = "2020-01-01", ToDate = "2020-01-31" })).Count.ShouldBe(3);
+        (await SearchAsync(new SearchIncidentsRequest { ArticleId = scope, EventType = "Battles" })).Count.ShouldBe(3);
+        var inBox = await SearchAsync(new SearchIncidentsRequest
+        {
+            ArticleId = scope,
+            BoundingBox = new BoundingBox { MinLatitude = 35, MaxLatitude = 38, MinLongitude = 40, MaxLongitude = 43 },
+        });
+        inBox.Count.ShouldBe(3);
+        inBox.ShouldAllBe(i => i.Place.Latitude > 35);
+
+        var seen = new List<string>();
+        var request = new SearchIncidentsRequest { ArticleId = scope, PageSize = 3 };
+        do
+        {
+            var page = await _client.SearchIncidentsAsync(request, deadline: DateTime.UtcNow.AddSeconds(10));
+            page.Incidents.Count.ShouldBeLessThanOrEqualTo(3);
+            seen.AddRange(page.Incidents.Select(i => i.IncidentId));
+            request.PageToken = page.NextPageToken;
+        }
+        while (request.PageToken.Length > 0);
+        seen.Count.ShouldBe(4);
+        seen.Distinct().Count().ShouldBe(4);
+    }
+
+    [Fact]
+    public async Task Invalid_search_arguments_are_rejected()
+    {
+        var badDate = await Should.ThrowAsync<RpcException>(_client.SearchIncidentsAsync(new SearchIncidentsRequest { FromDate = "24/01/2020" }).ResponseAsync);
+        var badBox = await Should.ThrowAsync<RpcException>(_client.SearchIncidentsAsync(new SearchIncidentsRequest
+        {
+            BoundingBox = new BoundingBox { MinLatitude = 40, MaxLatitude = 30 },
+        }).ResponseAsync);
+
+        badDate.StatusCode.ShouldBe(StatusCode.InvalidArgument);
+        badDate.Status.Detail.ShouldContain("YYYY-MM-DD");
+        badBox.StatusCode.ShouldBe(StatusCode.InvalidArgument);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
