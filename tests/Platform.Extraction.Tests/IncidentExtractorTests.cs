@@ -146,3 +146,28 @@ public class LexiconTests
         conflicts.ShouldBeEmpty();
     }
 }
+
+public class IncidentMergingTests
+{
+    private static readonly IncidentExtractor Extractor = new();
+
+    [Fact]
+    public void A_headline_announcing_the_event_the_body_tells_is_one_incident()
+    {
+        const string text = "Shelling on Saraqib\n\nGovernment forces shelled the town of Saraqib on Monday, killing two civilians.";
+
+        var incident = Extractor.Extract(new ExtractionInput(text, "en", new DateOnly(2020, 2, 4))).ShouldHaveSingleItem();
+
+        incident.Places[0].Name.ShouldBe("Saraqib");
+        incident.Fatalities.ShouldBe(2);
+    }
+
+    [Fact]
+    public void A_placeless_report_with_no_other_telling_is_kept()
+    {
+        var incident = Extractor.Extract(new ExtractionInput("Rebels shelled government positions overnight.", "en", new DateOnly(2020, 2, 4)))
+            .ShouldHaveSingleItem();
+
+        incident.Places.ShouldBeEmpty();
+    }
+}

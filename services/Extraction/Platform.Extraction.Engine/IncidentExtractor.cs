@@ -29,6 +29,7 @@ public sealed class IncidentExtractor(Lexicon lexicon)
         }
         var folded = TextFolding.FoldWithOffsets(input.Text);
         var frames = new List<Frame>();
+        var leads = new List<Frame>();
         var sentence = -1;
         foreach (var (start, end) in Sentences(folded.Folded))
         {
@@ -48,9 +49,27 @@ public sealed class IncidentExtractor(Lexicon lexicon)
                 frames[^1].Absorb(frame);
                 continue;
             }
+            if (frame.Places.Count == 0 && frames.Count == 0)
+            {
+                // A headline or lead without a place usually announces an event the body tells in full.
+                leads.Add(frame);
+                continue;
+            }
             frames.Add(frame);
         }
-        return frames.Select(f => f.ToIncident()).ToList();
+        foreach (var lead in leads)
+        {
+            var told = frames.FirstOrDefault(f => f.EventType == lead.EventType);
+            if (told is null)
+            {
+                frames.Add(lead);
+            }
+            else
+            {
+                told.Absorb(lead);
+            }
+        }
+        return frames.OrderBy(f => f.Sentence).Select(f => f.ToIncident()).ToList();
     }
 
     private Frame? FrameFor(ExtractionInput input, FoldedText folded, List<Token> tokens, int sentence)
@@ -272,7 +291,7 @@ public sealed class IncidentExtractor(Lexicon lexicon)
             }
             Fatalities = Max(Fatalities, later.Fatalities);
             Arrests = Max(Arrests, later.Arrests);
-            LastSentence = later.Sentence;
+            LastSentence = Math.Max(LastSentence, later.Sentence);
             Rules["merged"] = Rules.TryGetValue("merged", out var merged) ? merged + "+" + later.EventType : later.EventType;
         }
 
