@@ -1,4 +1,3 @@
-using JasperFx;
 using JasperFx.Events.Daemon;
 using Marten;
 using Platform.Ingestion.Articles;
@@ -16,20 +15,9 @@ public static class IngestionExtensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<SubmitArticleHandler>();
 
-        var connectionString = builder.Configuration.GetRequired("ConnectionStrings:Postgres");
-        var schema = builder.Configuration["Marten:Schema"] ?? ServiceName;
-        builder.Services.AddMarten(options =>
-            {
-                options.Connection(connectionString);
-                options.DatabaseSchemaName = schema;
-                options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
-                options.Events.MetadataConfig.HeadersEnabled = true;
+        builder.AddPlatformMarten(ServiceName, options =>
                 // Stored event names are part of the persisted schema: fixed here, independent of CLR type names.
-                options.Events.MapEventType<ArticleIngested>("article_ingested");
-                options.OpenTelemetry.TrackConnections = JasperFx.OpenTelemetry.TrackLevel.Normal;
-            })
-            .UseLightweightSessions()
-            .ApplyAllDatabaseChangesOnStartup()
+                options.Events.MapEventType<ArticleIngested>("article_ingested"))
             // HotCold: with several Ingestion instances exactly one runs the outbox publisher at a time.
             .AddAsyncDaemon(DaemonMode.HotCold)
             .AddSubscriptionWithServices<ArticlePublisher>(ServiceLifetime.Singleton, subscription =>

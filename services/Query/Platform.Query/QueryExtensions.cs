@@ -1,4 +1,3 @@
-using JasperFx;
 using JasperFx.Events.Projections;
 using Marten;
 using MassTransit;
@@ -13,24 +12,15 @@ public static class QueryExtensions
 
     public static IHostApplicationBuilder AddQuery(this IHostApplicationBuilder builder)
     {
-        var connectionString = builder.Configuration.GetRequired("ConnectionStrings:Postgres");
-        var schema = builder.Configuration["Marten:Schema"] ?? ServiceName;
-        builder.Services.AddMarten(options =>
-            {
-                options.Connection(connectionString);
-                options.DatabaseSchemaName = schema;
-                options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
-                options.Events.MetadataConfig.HeadersEnabled = true;
-                options.Events.MapEventType<IncidentReported>("incident_reported");
-                options.Projections.Add<IncidentDetailsProjection>(ProjectionLifecycle.Inline);
-                options.Schema.For<IncidentDetails>()
-                    .Index(x => x.EventType)
-                    .Index(x => x.DateStart)
-                    .Index(x => x.DateEnd);
-                options.OpenTelemetry.TrackConnections = JasperFx.OpenTelemetry.TrackLevel.Normal;
-            })
-            .UseLightweightSessions()
-            .ApplyAllDatabaseChangesOnStartup();
+        builder.AddPlatformMarten(ServiceName, options =>
+        {
+            options.Events.MapEventType<IncidentReported>("incident_reported");
+            options.Projections.Add<IncidentDetailsProjection>(ProjectionLifecycle.Inline);
+            options.Schema.For<IncidentDetails>()
+                .Index(x => x.EventType)
+                .Index(x => x.DateStart)
+                .Index(x => x.DateEnd);
+        });
 
         builder.AddPlatformMessaging(ServiceName, bus =>
             bus.AddConsumer<IncidentsGeocodedConsumer, IncidentsGeocodedConsumerDefinition>());

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Platform.ServiceDefaults;
 
 namespace Platform.Ingestion.Articles;
 
@@ -13,10 +14,6 @@ public static class ArticleIdentity
     {
         ArgumentNullException.ThrowIfNull(normalizedText);
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes(normalizedText));
-        var bytes = hash.AsSpan(0, 16).ToArray();
-        // Mark the Guid as RFC 9562 version 8 (custom, name-based) so it never collides with random v4 ids.
-        bytes[6] = (byte)((bytes[6] & 0x0F) | 0x80);
-        bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80);
-        return (new Guid(bytes, bigEndian: true), Convert.ToHexStringLower(hash));
+        return (NameBasedGuid.FromHash(hash), Convert.ToHexStringLower(hash));
     }
 }

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Marten;
 using Marten.Exceptions;
 using MassTransit;
@@ -59,14 +57,7 @@ public sealed class ConcurrentRecordingException(Guid articleId)
 public static class IncidentIdentity
 {
     /// <summary>A name-based id (RFC 9562 version 8) for the incident an article reported at an ordinal.</summary>
-    public static Guid For(Guid articleId, int ordinal)
-    {
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"incident:{articleId:N}:{ordinal}"));
-        var bytes = hash.AsSpan(0, 16).ToArray();
-        bytes[6] = (byte)((bytes[6] & 0x0F) | 0x80);
-        bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80);
-        return new Guid(bytes, bigEndian: true);
-    }
+    public static Guid For(Guid articleId, int ordinal) => NameBasedGuid.From($"incident:{articleId:N}:{ordinal}");
 }
 
 /// <summary>The one place where wire messages become stored events.</summary>
