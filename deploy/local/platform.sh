@@ -108,9 +108,9 @@ stop_service() {
   pidfile="$RUN_DIR/$name.pid"
   if pid_alive "$pidfile"; then
     pid=$(cat "$pidfile")
-    kill "$pid"
+    kill "$pid" 2>/dev/null || true
     for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-    kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
+    if kill -0 "$pid" 2>/dev/null; then kill -9 "$pid" 2>/dev/null || true; fi
     log "stopped $name"
   fi
   rm -f "$pidfile"
@@ -161,11 +161,12 @@ cmd_demo() {
 cmd_test() {
   require_dotnet
   require_shared
-  local started_infra=0 output status passed failed
-  if ! "$INFRA" status >/dev/null 2>&1; then
-    "$INFRA" start >/dev/null
+  local started_infra=0 output status passed failed aborted
+  # Stop afterwards only what this run started: a running demo keeps its database and broker.
+  if ! "$INFRA" status 2>/dev/null | grep -q ': running'; then
     started_infra=1
   fi
+  "$INFRA" start >/dev/null
   infra_env
   mkdir -p "$RUN_DIR"
   output="$RUN_DIR/test-output.log"
@@ -174,12 +175,16 @@ cmd_test() {
   status=${PIPESTATUS[0]}
   set -e
   # One summary line per test assembly: "Passed!  - Failed:     0, Passed:    24, Skipped: ..."
-  passed=$(grep -aoE '(Passed|Failed)! +- Failed: +[0-9]+, Passed: +[0-9]+' "$output" | awk -F'Passed: +' '{s += $2} END {print s + 0}')
-  failed=$(grep -aoE '(Passed|Failed)! +- Failed: +[0-9]+' "$output" | awk -F'Failed: +' '{s += $2} END {print s + 0}')
+  passed=$({ grep -aoE '(Passed|Failed)! +- Failed: +[0-9]+, Passed: +[0-9]+' "$output" || true; } | awk -F'Passed: +' '{s += $2} END {print s + 0}')
+  failed=$({ grep -aoE '(Passed|Failed)! +- Failed: +[0-9]+' "$output" || true; } | awk -F'Failed: +' '{s += $2} END {print s + 0}')
+  # A test host that crashed prints no summary of its own: count each aborted run as a failure.
+  aborted=$({ grep -ac 'Test Run Aborted' "$output" || true; })
+  failed=$((failed + aborted))
   if ((status != 0 && failed == 0)); then
     log "dotnet test failed before or outside the tests (exit $status); see $output"
+    failed=1
   fi
-  ((started_infra)) && "$INFRA" stop >/dev/null 2>&1 || true
+  if ((started_infra)); then "$INFRA" stop >/dev/null 2>&1 || true; fi
   echo "$passed passed, $failed failed"
   return "$status"
 }

@@ -57,18 +57,44 @@ public class IncidentExtractorTests
     }
 
     [Fact]
-    public void Evidence_offsets_point_into_the_original_text()
+    public void Evidence_and_place_spans_cover_whole_words_of_the_original_text()
     {
         var (text, published) = Gold("seed-orient-east-euphrates");
 
-        foreach (var incident in Extractor.Extract(new ExtractionInput(text, "ar", published)))
+        var incidents = Extractor.Extract(new ExtractionInput(text, "ar", published));
+
+        incidents.Single(i => i.SubEventType == "Armed clash").Evidence.Text.ShouldBe("إنزال جوي بالقرب من مدينة الصور");
+        foreach (var span in incidents.SelectMany(i => i.Places.Select(p => p.Span).Append(i.Evidence)))
         {
-            text.Substring(incident.Evidence.Start, incident.Evidence.Length).ShouldBe(incident.Evidence.Text);
-            foreach (var place in incident.Places)
-            {
-                text.Substring(place.Span.Start, place.Span.Length).ShouldBe(place.Name);
-            }
+            text.Substring(span.Start, span.Length).ShouldBe(span.Text);
+            (span.Start == 0 || !char.IsLetter(text[span.Start - 1])).ShouldBeTrue($"'{span.Text}' starts inside a word");
+            var end = span.Start + span.Length;
+            (end == text.Length || !char.IsLetter(text[end]) && !Platform.Text.TextFolding.IsArabicDiacritic(text[end]))
+                .ShouldBeTrue($"'{span.Text}' ends inside a word");
         }
+    }
+
+    [Fact]
+    public void A_final_diacritic_stays_in_the_span()
+    {
+        const string text = "قصفت قوات النظام مدينةَ سراقبَ اليوم.";
+
+        var place = Extractor.Extract(new ExtractionInput(text, "ar", new DateOnly(2020, 2, 4))).Single().Places.Single();
+
+        place.Name.ShouldBe("سراقبَ");
+    }
+
+    [Theory]
+    [InlineData("Government forces shelled the town of Saraqib, killing civilians on 24 January.", null)]
+    [InlineData("Government forces shelled the town of Saraqib and killed people in 2019.", null)]
+    [InlineData("Government forces shelled the town of Saraqib, killing 1,200 people.", 1200)]
+    [InlineData("Government forces shelled the town of Saraqib, killing 12 people.", 12)]
+    public void Dates_and_years_are_not_death_counts_but_separated_thousands_are(string text, int? fatalities)
+    {
+        var incident = Extractor.Extract(new ExtractionInput(text, "en", new DateOnly(2020, 2, 4))).Single();
+
+        incident.Fatalities.ShouldBe(fatalities);
+        incident.Places.Select(p => p.Name).ShouldBe(["Saraqib"]);
     }
 
     [Fact]
@@ -160,6 +186,20 @@ public class IncidentMergingTests
 
         incident.Places[0].Name.ShouldBe("Saraqib");
         incident.Fatalities.ShouldBe(2);
+    }
+
+    [Fact]
+    public void A_placeless_sentence_about_another_kind_of_event_is_not_merged_into_the_previous_one()
+    {
+        const string text = "Hundreds of people demonstrated in the city of Suwayda. Security forces arrested 5 people.";
+
+        var incidents = Extractor.Extract(new ExtractionInput(text, "en", new DateOnly(2023, 8, 25)));
+
+        incidents.Count.ShouldBe(2);
+        incidents[0].EventType.ShouldBe("Protests");
+        incidents[0].Arrests.ShouldBeNull();
+        incidents[1].SubEventType.ShouldBe("Arrests");
+        incidents[1].Arrests.ShouldBe(5);
     }
 
     [Fact]

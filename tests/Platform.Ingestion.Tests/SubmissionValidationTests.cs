@@ -58,6 +58,10 @@ public class SubmissionValidationTests
         Should.Throw<ArticleRejectedException>(() => SubmitArticleHandler.Prepare(Text("texte", language: "fr"), Options, Today));
         Should.Throw<ArticleRejectedException>(() => SubmitArticleHandler.Prepare(Text("text", published: "24/01/2020"), Options, Today))
             .Message.ShouldContain("YYYY-MM-DD");
+        // Day and month order differ between countries: only ISO 8601 is accepted.
+        Should.Throw<ArticleRejectedException>(() => SubmitArticleHandler.Prepare(Text("text", published: "01/02/2020"), Options, Today));
+        SubmitArticleHandler.Prepare(Text("text", published: "2020-01-24T21:30:00+03:00"), Options, Today).PublishedOn
+            .ShouldBe(new DateOnly(2020, 1, 24));
     }
 
     [Fact]

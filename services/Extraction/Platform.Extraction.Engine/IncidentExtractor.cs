@@ -44,7 +44,8 @@ public sealed class IncidentExtractor(Lexicon lexicon)
             {
                 continue;
             }
-            if (frame.Places.Count == 0 && frames.Count > 0 && frame.Sentence - frames[^1].LastSentence <= 2)
+            if (frame.Places.Count == 0 && frames.Count > 0 && frame.Sentence - frames[^1].LastSentence <= 2
+                && frames[^1].EventType == frame.EventType)
             {
                 frames[^1].Absorb(frame);
                 continue;
@@ -132,7 +133,7 @@ public sealed class IncidentExtractor(Lexicon lexicon)
             }
             // "في محيط قرية X": the innermost cue introduces the name; the outer ones only lead to it.
             if (first >= tokens.Count || SeparatedByPunctuation(folded, tokens, cue.Last, first)
-                || IsCue(tokens, first, "place") || IsCue(tokens, first, "stop"))
+                || char.IsDigit(tokens[first].Text[0]) || IsAnyCue(tokens, first) && !IsCue(tokens, first, "skip"))
             {
                 continue;
             }
@@ -163,6 +164,7 @@ public sealed class IncidentExtractor(Lexicon lexicon)
         var last = first;
         while (last + 1 < tokens.Count && last + 1 - first < PlaceWindow
             && !SeparatedByPunctuation(folded, tokens, last, last + 1)
+            && !char.IsDigit(tokens[last + 1].Text[0])
             && !IsAnyCue(tokens, last + 1))
         {
             last++;
@@ -174,7 +176,8 @@ public sealed class IncidentExtractor(Lexicon lexicon)
         lexicon.Cues.MatchAt(tokens, index).Any(m => m.Entry.Value.Kind == kind);
 
     private bool IsAnyCue(List<Token> tokens, int index) =>
-        lexicon.Cues.MatchAt(tokens, index).Any(m => m.Entry.Value.Kind is "place" or "date" or "weekday" or "source" or "modality" or "direction" or "stop")
+        lexicon.Cues.MatchAt(tokens, index).Any(m => m.Entry.Value.Kind is "place" or "date" or "weekday" or "source" or "modality" or "direction" or "stop"
+            or "killed" or "arrested" or "number" or "month")
         || lexicon.Triggers.MatchAt(tokens, index).Any() || lexicon.Actors.MatchAt(tokens, index).Any();
 
     private static bool SeparatedByPunctuation(FoldedText folded, List<Token> tokens, int left, int right)
@@ -219,10 +222,10 @@ public sealed class IncidentExtractor(Lexicon lexicon)
             // "four soldiers dead", "20 قتلى" (count before it).
             var count = cues.Where(c => c.Entry.Value.Kind == "number" && c.First > word.Last && c.First - word.Last <= 3)
                     .Select(c => (int?)int.Parse(c.Entry.Value.Value, System.Globalization.CultureInfo.InvariantCulture)).FirstOrDefault()
-                ?? DigitsNear(tokens, word.Last + 1, word.Last + 3)
+                ?? DigitsNear(tokens, cues, word.Last + 1, word.Last + 3)
                 ?? cues.Where(c => c.Entry.Value.Kind == "number" && c.Last < word.First && word.First - c.Last <= 3)
                     .Select(c => (int?)int.Parse(c.Entry.Value.Value, System.Globalization.CultureInfo.InvariantCulture)).LastOrDefault()
-                ?? DigitsNear(tokens, word.First - 3, word.First - 1);
+                ?? DigitsNear(tokens, cues, word.First - 3, word.First - 1);
             if (count is not null)
             {
                 total = Math.Max(total ?? 0, count.Value);
@@ -231,14 +234,22 @@ public sealed class IncidentExtractor(Lexicon lexicon)
         return total;
     }
 
-    private static int? DigitsNear(List<Token> tokens, int from, int to)
+    private static int? DigitsNear(List<Token> tokens, List<PhraseMatch<(string Kind, string Value)>> cues, int from, int to)
     {
         for (var i = Math.Max(0, from); i <= to && i < tokens.Count; i++)
         {
-            if (int.TryParse(tokens[i].Text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n < 100_000)
+            if (!int.TryParse(tokens[i].Text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n)
+                || n >= 100_000)
             {
-                return n;
+                continue;
             }
+            // "on 24 January", "في آذار 2018", "in 2019": dates and years, not counts.
+            var besideMonth = cues.Any(c => c.Entry.Value.Kind == "month" && (c.Last == i - 1 || c.First == i + 1));
+            if (besideMonth || n is >= 1900 and <= 2100)
+            {
+                continue;
+            }
+            return n;
         }
         return null;
     }

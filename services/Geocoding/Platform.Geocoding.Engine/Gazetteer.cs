@@ -24,8 +24,13 @@ public sealed class GazetteerOptions
     /// <summary>Folder holding the GeoNames country files (SY.txt, ...), admin1CodesASCII.txt and admin2Codes.txt.</summary>
     public string Directory { get; set; } = "";
 
-    /// <summary>Country files to load, by ISO code.</summary>
-    public string[] Countries { get; set; } = ["SY", "IQ", "LB", "JO", "TR"];
+    public static readonly IReadOnlyList<string> DefaultCountries = ["SY", "IQ", "LB", "JO", "TR"];
+
+    /// <summary>
+    /// Country files to load, by ISO code; <see cref="DefaultCountries"/> when empty. (Empty by default because the
+    /// configuration binder appends to a list it finds filled instead of replacing it.)
+    /// </summary>
+    public string[] Countries { get; set; } = [];
 }
 
 /// <summary>Counts of what a load read, so operators can see malformed rows without the load failing.</summary>
@@ -57,9 +62,11 @@ public sealed class Gazetteer
         var gazetteer = new Gazetteer();
         var malformed = 0;
         var files = new List<string>();
-        foreach (var country in options.Countries)
+        var countries = (options.Countries.Length > 0 ? options.Countries : GazetteerOptions.DefaultCountries)
+            .Select(c => c.Trim().ToUpperInvariant()).Where(c => c.Length > 0).Distinct(StringComparer.Ordinal);
+        foreach (var country in countries)
         {
-            var path = Path.Combine(options.Directory, $"{country.Trim().ToUpperInvariant()}.txt");
+            var path = Path.Combine(options.Directory, $"{country}.txt");
             if (!File.Exists(path))
             {
                 throw new InvalidOperationException(

@@ -11,7 +11,14 @@ public static class GeocodingExtensions
 
     public static IHostApplicationBuilder AddGeocoding(this IHostApplicationBuilder builder)
     {
-        var options = builder.Configuration.GetSection(GazetteerOptions.Section).Get<GazetteerOptions>() ?? new GazetteerOptions();
+        var section = builder.Configuration.GetSection(GazetteerOptions.Section);
+        // Countries is one comma-separated value ("SY,IQ"): a list in configuration cannot be shortened by an
+        // environment variable, because indexed entries merge with the file's instead of replacing them.
+        var options = new GazetteerOptions
+        {
+            Directory = section["Directory"] ?? "",
+            Countries = (section["Countries"] ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+        };
         // A relative folder is relative to the service's content root, not to wherever it was started from.
         if (options.Directory.Length > 0)
         {

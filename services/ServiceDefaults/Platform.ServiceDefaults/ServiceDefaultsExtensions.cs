@@ -38,6 +38,7 @@ public static class ServiceDefaultsExtensions
         {
             options.EnableDetailedErrors = builder.Environment.IsDevelopment();
             options.MaxReceiveMessageSize = builder.Configuration.GetValue("Grpc:MaxReceiveMessageBytes", 8 * 1024 * 1024);
+            options.Interceptors.Add<UnavailableDependencyInterceptor>();
         });
         builder.Services.AddGrpcReflection();
         builder.Services.AddGrpcHealthChecks(options =>

@@ -93,11 +93,18 @@ public sealed class FoldedText(string original, string folded, ReadOnlyMemory<in
     /// <summary>Offset in the original text of folded position <paramref name="foldedIndex"/> (the text length at the end).</summary>
     public int ToOriginal(int foldedIndex) => offsets.Span[foldedIndex];
 
+    private static bool IsArabicDiacritic(char c) => TextFolding.IsArabicDiacritic(c);
+
     /// <summary>The original characters covering folded range [start, end).</summary>
     public (int Start, int Length) ToOriginalSpan(int start, int end)
     {
         var originalStart = ToOriginal(start);
         var originalEnd = end > start ? ToOriginal(end - 1) + 1 : originalStart;
+        // Marks dropped by folding after the last letter ("سراقبَ") still belong to the word.
+        while (originalEnd < Original.Length && IsArabicDiacritic(Original[originalEnd]))
+        {
+            originalEnd++;
+        }
         return (originalStart, originalEnd - originalStart);
     }
 }

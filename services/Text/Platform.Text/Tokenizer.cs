@@ -22,14 +22,37 @@ public static class Tokenizer
                 continue;
             }
             var tokenStart = i;
-            while (i < end && (char.IsLetterOrDigit(folded[i])
-                || folded[i] == '.' && i + 1 < end && char.IsDigit(folded[i + 1]) && i > tokenStart && char.IsDigit(folded[i - 1])))
+            while (i < end && (char.IsLetterOrDigit(folded[i]) || IsInsideNumber(folded, i, tokenStart, end)))
             {
                 i++;
             }
-            tokens.Add(new Token(folded[tokenStart..i], tokenStart, i));
+            var text = folded[tokenStart..i];
+            tokens.Add(new Token(text.Replace(",", "", StringComparison.Ordinal).Replace("\u066C", "", StringComparison.Ordinal), tokenStart, i));
         }
         return tokens;
+    }
+
+    // "7.8" and "1,200" are one number: a point between digits, or a thousands separator before exactly three digits.
+    private static bool IsInsideNumber(string folded, int i, int tokenStart, int end)
+    {
+        if (i == tokenStart || !char.IsDigit(folded[i - 1]) || i + 1 >= end || !char.IsDigit(folded[i + 1]))
+        {
+            return false;
+        }
+        if (folded[i] == '.')
+        {
+            return true;
+        }
+        if (folded[i] is not (',' or '\u066C'))
+        {
+            return false;
+        }
+        var digits = 0;
+        for (var j = i + 1; j < end && char.IsDigit(folded[j]); j++)
+        {
+            digits++;
+        }
+        return digits == 3;
     }
 
     /// <summary>True when the word is written in Arabic script.</summary>

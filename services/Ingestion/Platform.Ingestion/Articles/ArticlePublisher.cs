@@ -41,7 +41,16 @@ public sealed class ArticlePublisher : SubscriptionBase
             using var activity = StartPublishActivity(stored);
             var message = ToMessage(article);
             // The stored event's id is the message id: consumers can tell a re-publish from a new article.
-            await _bus.Publish(message, context => context.MessageId = stored.Id, cancellationToken);
+            try
+            {
+                await _bus.Publish(message, context => context.MessageId = stored.Id, cancellationToken);
+            }
+            catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+            {
+                // The daemon treats a cancellation as a shutdown and would neither retry nor pause; a timed-out
+                // publish is a failure it must retry from the last published position.
+                throw new InvalidOperationException($"Publishing article {article.ArticleId} timed out.", e);
+            }
             _logger.LogInformation("Published article {ArticleId} (sequence {Sequence})", article.ArticleId, stored.Sequence);
         }
         return NullChangeListener.Instance;

@@ -130,9 +130,16 @@ public sealed class SubmitArticleHandler(IDocumentStore store, TimeProvider cloc
         return new PreparedArticle(text, title, language, publishedOn);
     }
 
+    // ISO 8601 only: "01/02/2020" is 1 February in one country and 2 January in another.
+    private static readonly string[] TimestampFormats =
+    [
+        "yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK", "yyyy-MM-dd'T'HH:mmK",
+        "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF",
+    ];
+
     private static bool TryParseTimestamp(string value, out DateOnly date)
     {
-        var parsed = DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var timestamp);
+        var parsed = DateTimeOffset.TryParseExact(value, TimestampFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var timestamp);
         date = parsed ? DateOnly.FromDateTime(timestamp.UtcDateTime) : default;
         return parsed;
     }
