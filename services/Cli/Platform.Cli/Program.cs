@@ -11,6 +11,12 @@ const string Usage = """
                        [--bbox minLat,minLon,maxLat,maxLon] [--wait SECONDS] [--json]
                        [--query http://127.0.0.1:5402]
         Searches incidents over gRPC; --wait polls until at least one incident matches.
+    platform eval --gold FILE.jsonl [--gazetteer DIR] [--json OUT.json]
+        Runs extraction and geocoding in-process on every gold article and scores them (gold/README.md).
+    platform eval --gsr DIR [--json OUT.json]
+        Sentence-level ASSAULT and PROTEST detection on arabic_event_gsr (unanimous labels).
+    platform extract --input ARTICLES.jsonl --output PREDICTIONS.jsonl [--gazetteer DIR]
+        Writes {"id": ..., "incidents": [...]} per article, each incident in the gold file's shape.
     """;
 
 try
@@ -31,6 +37,8 @@ try
     {
         "submit" => await Commands.SubmitAsync(arguments, cancellation.Token),
         "incidents" => await Commands.IncidentsAsync(arguments, cancellation.Token),
+        "eval" => Platform.Cli.Evaluation.EvaluationCommands.Eval(arguments),
+        "extract" => Platform.Cli.Evaluation.EvaluationCommands.Extract(arguments),
         _ => throw new UsageException($"Unknown command '{args[0]}'."),
     };
 }

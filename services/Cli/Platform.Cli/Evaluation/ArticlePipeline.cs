@@ -1,0 +1,47 @@
+using System.Globalization;
+using Platform.Extraction.Engine;
+using Platform.Geocoding.Engine;
+
+namespace Platform.Cli.Evaluation;
+
+/// <summary>Extraction then geocoding, in-process: the same engines the services run.</summary>
+public sealed class ArticlePipeline(IncidentExtractor extractor, Geocoder geocoder)
+{
+    public List<GoldIncident> Process(GoldArticle article)
+    {
+        if (!DateOnly.TryParseExact(article.Published, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var published))
+        {
+            throw new UsageException($"Article '{article.Id}': 'published' must be YYYY-MM-DD, not '{article.Published}'.");
+        }
+        var found = extractor.Extract(new ExtractionInput(article.Text, article.Language, published));
+        return found.Select(incident => ToGoldShape(incident, geocoder.Resolve(
+            incident.Places.Select(p => new PlaceQuery(p.Name, p.Relation, p.Hints)).ToList()))).ToList();
+    }
+
+    private static GoldIncident ToGoldShape(IncidentFound incident, GeocodeResult? place) => new()
+    {
+        EventType = incident.EventType,
+        SubEventType = incident.SubEventType,
+        Actors = incident.Actors.Select(a => a.ActorId).ToList(),
+        ActorAliases = incident.Actors.ToDictionary(a => a.ActorId, a => a.Alias),
+        Location = place is null ? null : new GoldLocation
+        {
+            Name = place.Place.Name,
+            GeonameId = place.Place.GeonameId,
+            Latitude = place.Place.Latitude,
+            Longitude = place.Place.Longitude,
+            Precision = place.Precision,
+        },
+        Date = new GoldDate { Start = Day(incident.DateStart), End = Day(incident.DateEnd) },
+        Fatalities = incident.Fatalities ?? 0,
+        Arrests = incident.Arrests,
+        Evidence = incident.Evidence.Text,
+        EvidenceStart = incident.Evidence.Start,
+        EvidenceLength = incident.Evidence.Length,
+        SourceCue = incident.SourceCue,
+        Rules = incident.Rules,
+        ExtractorVersion = IncidentExtractor.Version,
+    };
+
+    private static string Day(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+}

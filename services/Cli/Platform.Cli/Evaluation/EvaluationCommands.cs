@@ -1,0 +1,182 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Platform.Extraction.Engine;
+using Platform.Geocoding.Engine;
+
+namespace Platform.Cli.Evaluation;
+
+public static class EvaluationCommands
+{
+    /// <summary>platform eval --gold FILE [--gazetteer DIR] [--json OUT] | platform eval --gsr DIR [--json OUT]</summary>
+    public static int Eval(Arguments arguments)
+    {
+        if (arguments.Get("gsr") is { } gsr)
+        {
+            return EvalGsr(gsr, arguments.Get("json"));
+        }
+        var goldPath = arguments.Get("gold") ?? throw new UsageException("eval needs --gold FILE.jsonl or --gsr DIR.");
+        if (!File.Exists(goldPath))
+        {
+            throw new UsageException($"No gold file '{goldPath}'.");
+        }
+        var pipeline = CreatePipeline(arguments);
+        var results = new List<Scorer.ArticleResult>();
+        var clock = Stopwatch.StartNew();
+        foreach (var article in JsonLines.Read<GoldArticle>(goldPath))
+        {
+            results.Add(Scorer.ScoreArticle(article.Language, article.Incidents, pipeline.Process(article)));
+        }
+        clock.Stop();
+        var overall = Scorer.Aggregate(results);
+        var byLanguage = results.GroupBy(r => r.Language).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => Scorer.Aggregate(g.ToList()));
+
+        PrintTable(overall, byLanguage);
+        Console.WriteLine($"extractor {IncidentExtractor.Version}, geocoder {Geocoder.Version}; {results.Count} articles in {clock.ElapsedMilliseconds} ms");
+        if (arguments.Get("json") is { } jsonPath)
+        {
+            var document = ToJson(overall);
+            var languages = new JsonObject();
+            foreach (var (language, scores) in byLanguage)
+            {
+                languages[language] = ToJson(scores);
+            }
+            document["by_lang"] = languages;
+            document["extractor_version"] = IncidentExtractor.Version;
+            document["geocoder_version"] = Geocoder.Version;
+            File.WriteAllText(jsonPath, document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            Console.WriteLine($"wrote {jsonPath}");
+        }
+        return 0;
+    }
+
+    /// <summary>platform extract --input ARTICLES.jsonl --output PREDICTIONS.jsonl [--gazetteer DIR]</summary>
+    public static int Extract(Arguments arguments)
+    {
+        var input = arguments.Get("input") ?? throw new UsageException("extract needs --input FILE.jsonl.");
+        var output = arguments.Get("output") ?? throw new UsageException("extract needs --output FILE.jsonl.");
+        if (!File.Exists(input))
+        {
+            throw new UsageException($"No input file '{input}'.");
+        }
+        var pipeline = CreatePipeline(arguments);
+        var count = 0;
+        using (var writer = new StreamWriter(output))
+        {
+            foreach (var article in JsonLines.Read<GoldArticle>(input))
+            {
+                var prediction = new ArticlePrediction { Id = article.Id, Incidents = pipeline.Process(article) };
+                writer.WriteLine(JsonSerializer.Serialize(prediction, JsonLines.Options));
+                count++;
+            }
+        }
+        Console.WriteLine($"wrote {count} articles to {output}");
+        return 0;
+    }
+
+    private static int EvalGsr(string directory, string? jsonPath)
+    {
+        var extractor = new IncidentExtractor();
+        var document = new JsonObject();
+        Console.WriteLine($"{"category",-10} {"positives",9} {"negatives",9} {"TP",5} {"FP",5} {"precision",9} {"recall",7} {"F1",6}");
+        foreach (var (category, file) in new[] { ("ASSAULT", "assault_gsr.csv"), ("PROTEST", "protest_gsr.csv") })
+        {
+            var scores = GsrEvaluation.Score(category, GsrEvaluation.Read(Path.Combine(directory, file)), extractor);
+            Console.WriteLine($"{category,-10} {scores.Positives,9} {scores.Negatives,9} {scores.TruePositives,5} {scores.FalsePositives,5} " +
+                $"{GsrEvaluation.Percent(scores.Precision),9} {GsrEvaluation.Percent(scores.Recall),7} {GsrEvaluation.Percent(scores.F1),6}");
+            document[category.ToLowerInvariant()] = new JsonObject
+            {
+                ["positives"] = scores.Positives,
+                ["negatives"] = scores.Negatives,
+                ["true_positives"] = scores.TruePositives,
+                ["false_positives"] = scores.FalsePositives,
+                ["precision"] = scores.Precision,
+                ["recall"] = scores.Recall,
+                ["f1"] = scores.F1,
+            };
+        }
+        if (jsonPath is not null)
+        {
+            document["extractor_version"] = IncidentExtractor.Version;
+            File.WriteAllText(jsonPath, document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            Console.WriteLine($"wrote {jsonPath}");
+        }
+        return 0;
+    }
+
+    private static ArticlePipeline CreatePipeline(Arguments arguments)
+    {
+        var directory = arguments.Get("gazetteer")
+            ?? Environment.GetEnvironmentVariable("PLATFORM_GAZETTEER_DIR")
+            ?? DefaultGazetteer()
+            ?? throw new UsageException("No gazetteer: give --gazetteer DIR (GeoNames files such as SY.txt) or set PLATFORM_GAZETTEER_DIR.");
+        Gazetteer gazetteer;
+        try
+        {
+            gazetteer = Gazetteer.Load(new GazetteerOptions { Directory = directory });
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new UsageException(e.Message);
+        }
+        return new ArticlePipeline(new IncidentExtractor(), new Geocoder(gazetteer));
+    }
+
+    // In a checkout, the shared data folder sits beside it: ../shared/gazetteer from the repository root.
+    private static string? DefaultGazetteer()
+    {
+        for (var directory = new DirectoryInfo(Environment.CurrentDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "Platform.sln")))
+            {
+                var candidate = Path.GetFullPath(Path.Combine(directory.FullName, "..", "shared", "gazetteer"));
+                return Directory.Exists(candidate) ? candidate : null;
+            }
+        }
+        return null;
+    }
+
+    private static JsonObject ToJson(Scores scores) => new()
+    {
+        ["incident_precision"] = scores.IncidentPrecision,
+        ["incident_recall"] = scores.IncidentRecall,
+        ["incident_f1"] = scores.IncidentF1,
+        ["sub_event_accuracy"] = scores.SubEventAccuracy,
+        ["actor_f1"] = scores.ActorF1,
+        ["fatalities_exact"] = scores.FatalitiesExact,
+        ["location_within_1km"] = scores.LocationWithin1Km,
+        ["location_within_10km"] = scores.LocationWithin10Km,
+        ["location_error_km_median"] = scores.LocationErrorKmMedian,
+        ["location_error_km_p90"] = scores.LocationErrorKmP90,
+        ["articles"] = scores.Articles,
+        ["gold_incidents"] = scores.GoldIncidents,
+        ["predicted_incidents"] = scores.PredictedIncidents,
+        ["true_positives"] = scores.TruePositives,
+        ["false_positives"] = scores.FalsePositives,
+        ["false_negatives"] = scores.FalseNegatives,
+    };
+
+    private static void PrintTable(Scores overall, IReadOnlyDictionary<string, Scores> byLanguage)
+    {
+        var columns = new List<(string Name, Scores Scores)> { ("all", overall) };
+        columns.AddRange(byLanguage.Select(pair => (pair.Key, pair.Value)));
+        Console.WriteLine($"{"metric",-26}" + string.Concat(columns.Select(c => $"{c.Name,10}")));
+        void Row(string name, Func<Scores, string> value) =>
+            Console.WriteLine($"{name,-26}" + string.Concat(columns.Select(c => $"{value(c.Scores),10}")));
+        Row("articles", s => s.Articles.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Row("gold incidents", s => s.GoldIncidents.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Row("predicted incidents", s => s.PredictedIncidents.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Row("TP / FP / FN", s => $"{s.TruePositives}/{s.FalsePositives}/{s.FalseNegatives}");
+        Row("incident precision", s => Scorer.Format(s.IncidentPrecision));
+        Row("incident recall", s => Scorer.Format(s.IncidentRecall));
+        Row("incident F1", s => Scorer.Format(s.IncidentF1));
+        Row("sub-event accuracy", s => Scorer.Format(s.SubEventAccuracy));
+        Row("actor F1", s => Scorer.Format(s.ActorF1));
+        Row("fatalities exact", s => Scorer.Format(s.FatalitiesExact));
+        Row("location within 1 km", s => Scorer.Format(s.LocationWithin1Km));
+        Row("location within 10 km", s => Scorer.Format(s.LocationWithin10Km));
+        Row("location error median km", s => Scorer.Format(s.LocationErrorKmMedian));
+        Row("location error p90 km", s => Scorer.Format(s.LocationErrorKmP90));
+    }
+}
