@@ -18,6 +18,9 @@ public class GeocoderTests(SyriaGazetteer fixture) : IClassFixture<SyriaGazettee
     [InlineData("عين ديوار", 172142)]
     [InlineData("القامشلي", 173377)]
     [InlineData("Qamishli", 173377)]
+    [InlineData("Jarjanaz", 169168)]
+    [InlineData("Baghdad", 98182)]
+    [InlineData("Hasakah", 173811)]
     public void Known_names_resolve_to_their_GeoNames_place(string name, long geonameId)
     {
         var result = _geocoder.Resolve([new PlaceQuery(name, "in", [])]);

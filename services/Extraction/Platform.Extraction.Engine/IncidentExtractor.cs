@@ -76,8 +76,13 @@ public sealed class IncidentExtractor(Lexicon lexicon)
     private Frame? FrameFor(ExtractionInput input, FoldedText folded, List<Token> tokens, int sentence)
     {
         var cues = lexicon.Cues.FindAll(tokens);
-        var trigger = lexicon.Triggers.FindAll(tokens).FirstOrDefault(match =>
-            RequirementsMet(match.Entry.Value.Requires, tokens) && !IsModal(match, cues));
+        // The most violent event the sentence reports leads its frame: a clash that ends a confrontation with a
+        // patrol is a clash, not a patrol.
+        var trigger = lexicon.Triggers.FindAll(tokens)
+            .Where(match => RequirementsMet(match.Entry.Value.Requires, tokens) && !IsModal(match, cues))
+            .OrderByDescending(match => Severity(match.Entry.Value.EventType))
+            .ThenBy(match => match.First)
+            .FirstOrDefault();
         if (trigger is null)
         {
             return null;
@@ -91,6 +96,7 @@ public sealed class IncidentExtractor(Lexicon lexicon)
             .GroupBy(m => m.Entry.Value)
             .Select(g => new ActorFound(g.Key, OriginalText(folded, tokens, g.First().First, g.First().Last)))
             .ToList();
+        AddImpliedActors(trigger.Entry.Value.EventType, actors, cues, OriginalText(folded, tokens, trigger.First, trigger.Last), rules);
 
         var places = FindPlaces(folded, tokens, cues);
         var (dateStart, dateEnd, dateRule) = ResolveDate(input.PublishedOn, cues);
@@ -108,6 +114,42 @@ public sealed class IncidentExtractor(Lexicon lexicon)
             trigger.Entry.Value.EventType, trigger.Entry.Value.SubEventType, actors, places.Select(p => p.Place).ToList(),
             dateStart, dateEnd, fatalities, arrests, source, evidence, rules, sentence);
     }
+
+    private static readonly HashSet<string> NonCombatants = new(StringComparer.Ordinal) { "civilians", "protesters" };
+
+    /// <summary>
+    /// Actors the event itself implies: a protest has protesters; remote violence or violence against civilians
+    /// by no named armed group has an unidentified perpetrator, and civilians among the dead are victims.
+    /// </summary>
+    private static void AddImpliedActors(string eventType, List<ActorFound> actors, List<PhraseMatch<(string Kind, string Value)>> cues,
+        string triggerText, Dictionary<string, string> rules)
+    {
+        if (eventType is "Protests" or "Riots" && actors.TrueForAll(a => a.ActorId != "protesters"))
+        {
+            actors.Insert(0, new ActorFound("protesters", triggerText));
+            rules["actors"] = "implied:protesters";
+        }
+        if (eventType is not ("Explosions/Remote violence" or "Violence against civilians"))
+        {
+            return;
+        }
+        if (actors.TrueForAll(a => NonCombatants.Contains(a.ActorId)))
+        {
+            actors.Insert(0, new ActorFound("unidentified", triggerText));
+            rules["actors"] = "implied:unidentified";
+        }
+        if (actors.TrueForAll(a => a.ActorId != "civilians") && cues.FirstOrDefault(c => c.Entry.Value.Kind == "victim") is { } victim)
+        {
+            actors.Add(new ActorFound("civilians", victim.Entry.Phrase));
+        }
+    }
+
+    private static int Severity(string eventType) => eventType switch
+    {
+        "Battles" or "Explosions/Remote violence" or "Violence against civilians" => 3,
+        "Riots" or "Protests" => 2,
+        _ => 1,
+    };
 
     private static bool RequirementsMet(string[] requires, List<Token> tokens) =>
         requires.Length == 0 || tokens.Any(t => Tokenizer.ArabicStems(t.Text).Any(stem => requires.Contains(stem, StringComparer.Ordinal)));
@@ -134,6 +176,11 @@ public sealed class IncidentExtractor(Lexicon lexicon)
             // "في محيط قرية X": the innermost cue introduces the name; the outer ones only lead to it.
             if (first >= tokens.Count || SeparatedByPunctuation(folded, tokens, cue.Last, first)
                 || char.IsDigit(tokens[first].Text[0]) || IsAnyCue(tokens, first) && !IsCue(tokens, first, "skip"))
+            {
+                continue;
+            }
+            // English place names are proper nouns: "in a crowded market" names no place.
+            if (!Tokenizer.IsArabic(tokens[first].Text) && !char.IsUpper(folded.Original[folded.ToOriginal(tokens[first].Start)]))
             {
                 continue;
             }
@@ -218,20 +265,76 @@ public sealed class IncidentExtractor(Lexicon lexicon)
         int? total = null;
         foreach (var word in cues.Where(c => c.Entry.Value.Kind == kind))
         {
-            // "مقتل شخص", "killing three people", "killing at least 32 people" (count after the word) or
-            // "four soldiers dead", "20 قتلى" (count before it).
-            var count = cues.Where(c => c.Entry.Value.Kind == "number" && c.First > word.Last && c.First - word.Last <= 3)
-                    .Select(c => (int?)int.Parse(c.Entry.Value.Value, System.Globalization.CultureInfo.InvariantCulture)).FirstOrDefault()
-                ?? DigitsNear(tokens, cues, word.Last + 1, word.Last + 3)
-                ?? cues.Where(c => c.Entry.Value.Kind == "number" && c.Last < word.First && word.First - c.Last <= 3)
-                    .Select(c => (int?)int.Parse(c.Entry.Value.Value, System.Globalization.CultureInfo.InvariantCulture)).LastOrDefault()
-                ?? DigitsNear(tokens, cues, word.First - 3, word.First - 1);
+            // After the word: "مقتل شخص", "killing at least 32 people", "killing a woman and her two children"
+            // (counts joined by "and" add up). Before it: "four soldiers dead", "20 قتلى".
+            var count = CountedAfter(tokens, cues, word.Last + 1) ?? CountedBefore(tokens, cues, word.First - 1);
             if (count is not null)
             {
                 total = Math.Max(total ?? 0, count.Value);
             }
         }
         return total;
+    }
+
+    private static int? CountedAfter(List<Token> tokens, List<PhraseMatch<(string Kind, string Value)>> cues, int from)
+    {
+        int? total = null;
+        var position = from;
+        var window = 3;
+        while (true)
+        {
+            (int Value, int Last)? found = null;
+            for (var i = position; i < position + window && i < tokens.Count && found is null; i++)
+            {
+                // A second count must be joined to the first by "and" ("و" may be a clitic of the count itself).
+                if (total is not null && !JoinedByAnd(tokens, position, i))
+                {
+                    continue;
+                }
+                found = CountAt(tokens, cues, i);
+            }
+            if (found is null)
+            {
+                return total;
+            }
+            total = (total ?? 0) + found.Value.Value;
+            position = found.Value.Last + 1;
+        }
+    }
+
+    private static bool JoinedByAnd(List<Token> tokens, int from, int at)
+    {
+        for (var i = from; i < at; i++)
+        {
+            if (tokens[i].Text is "and" or "و")
+            {
+                return true;
+            }
+        }
+        return tokens[at].Text.Length > 2 && tokens[at].Text[0] == 'و' && Tokenizer.IsArabic(tokens[at].Text);
+    }
+
+    private static int? CountedBefore(List<Token> tokens, List<PhraseMatch<(string Kind, string Value)>> cues, int to)
+    {
+        for (var i = to; i >= 0 && i >= to - 2; i--)
+        {
+            if (CountAt(tokens, cues, i) is { } found)
+            {
+                return found.Value;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>A count starting at token <paramref name="index"/>: a number word, a counted noun or digits (not a date).</summary>
+    private static (int Value, int Last)? CountAt(List<Token> tokens, List<PhraseMatch<(string Kind, string Value)>> cues, int index)
+    {
+        var word = cues.Where(c => c.Entry.Value.Kind == "number" && c.First == index).OrderByDescending(c => c.Last).FirstOrDefault();
+        if (word is not null)
+        {
+            return (int.Parse(word.Entry.Value.Value, System.Globalization.CultureInfo.InvariantCulture), word.Last);
+        }
+        return DigitsNear(tokens, cues, index, index) is { } digits ? (digits, index) : null;
     }
 
     private static int? DigitsNear(List<Token> tokens, List<PhraseMatch<(string Kind, string Value)>> cues, int from, int to)

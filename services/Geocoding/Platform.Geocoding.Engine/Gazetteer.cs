@@ -125,7 +125,12 @@ public sealed class Gazetteer
         {
             return;
         }
-        _exactNames.Add((TextFolding.Fold(name), index));
+        // Only Arabic script keeps the article as part of the written form; in Latin transliterations "al-" comes
+        // and goes ("Al-Hasakah", "Hasakah"), so exactness there would favour whichever spelling a row happens to use.
+        if (Tokenizer.IsArabic(key))
+        {
+            _exactNames.Add((TextFolding.Fold(name), index));
+        }
         if (!_byName.TryGetValue(key, out var list))
         {
             _byName[key] = list = [];

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 
 namespace Platform.Text;
@@ -31,21 +30,16 @@ public static class TextFolding
         _ => FoldLatinDiacritic(c),
     };
 
+    // Latin letters with the diacritics of transliterated Arabic, Turkish and Kurdish names, and their base letters.
+    // A table rather than Unicode decomposition: the services run with invariant globalization.
+    private const string AccentedLetters = "āáàâäãåăąēéèêëěėęīíìîïıōóòôöõøőūúùûüůűçćčḑḍďğģḩḥħķłńñňşśšșṣţṭťțẕẓźžżýÿŵ";
+    private const string BaseLetters =     "aaaaaaaaaeeeeeeeeiiiiiioooooooouuuuuuucccdddgghhhklnnnsssssttttzzzzzyyw";
+
     private static char FoldLatinDiacritic(char c)
     {
-        if (!char.IsLetter(c) || c is >= '\u0600' and <= '\u06FF')
-        {
-            return c;
-        }
-        var decomposed = c.ToString().Normalize(NormalizationForm.FormD);
-        foreach (var d in decomposed)
-        {
-            if (CharUnicodeInfo.GetUnicodeCategory(d) != UnicodeCategory.NonSpacingMark)
-            {
-                return char.ToLowerInvariant(d);
-            }
-        }
-        return c;
+        var lower = char.ToLowerInvariant(c);
+        var index = AccentedLetters.IndexOf(lower, StringComparison.Ordinal);
+        return index >= 0 ? BaseLetters[index] : lower;
     }
 
     /// <summary>Folds a whole string (no offset map), for building indexes of names.</summary>

@@ -39,6 +39,7 @@ public sealed class ArticlePipeline(IncidentExtractor extractor, Geocoder geocod
         EvidenceStart = incident.Evidence.Start,
         EvidenceLength = incident.Evidence.Length,
         SourceCue = incident.SourceCue,
+        PlaceMentions = incident.Places.Select(p => p.Hints.Count == 0 ? $"{p.Relation}: {p.Name}" : $"{p.Relation}: {p.Name} ({string.Join("; ", p.Hints)})").ToList(),
         Rules = incident.Rules,
         ExtractorVersion = IncidentExtractor.Version,
     };
