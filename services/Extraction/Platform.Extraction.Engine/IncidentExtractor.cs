@@ -70,8 +70,34 @@ public sealed class IncidentExtractor(Lexicon lexicon)
                 told.Absorb(lead);
             }
         }
-        return frames.OrderBy(f => f.Sentence).Select(f => f.ToIncident()).ToList();
+        return MergeRetellings(frames.OrderBy(f => f.Sentence).ToList()).Select(f => f.ToIncident()).ToList();
     }
+
+    /// <summary>A report that tells one event twice (the lead, then the details) gives one incident.</summary>
+    private static List<Frame> MergeRetellings(List<Frame> frames)
+    {
+        var merged = new List<Frame>(frames.Count);
+        foreach (var frame in frames)
+        {
+            var earlier = merged.FirstOrDefault(m => m.EventType == frame.EventType
+                && m.Places.Count > 0 && frame.Places.Count > 0
+                && PlaceKey(m.Places[0].Name) == PlaceKey(frame.Places[0].Name)
+                // A retelling that names no date of its own does not contradict the first telling's date.
+                && (m.DateStart <= frame.DateEnd && frame.DateStart <= m.DateEnd || frame.Rules["date"] == "date:publication"));
+            if (earlier is null)
+            {
+                merged.Add(frame);
+            }
+            else
+            {
+                earlier.Absorb(frame);
+            }
+        }
+        return merged;
+    }
+
+    private static string PlaceKey(string name) =>
+        string.Join(' ', Tokenizer.Tokenize(TextFolding.Fold(name)).Select(t => Tokenizer.StripArticle(t.Text)));
 
     private Frame? FrameFor(ExtractionInput input, FoldedText folded, List<Token> tokens, int sentence)
     {
@@ -79,7 +105,7 @@ public sealed class IncidentExtractor(Lexicon lexicon)
         // The most violent event the sentence reports leads its frame: a clash that ends a confrontation with a
         // patrol is a clash, not a patrol.
         var trigger = lexicon.Triggers.FindAll(tokens)
-            .Where(match => RequirementsMet(match.Entry.Value.Requires, tokens) && !IsModal(match, cues))
+            .Where(match => RequirementsMet(match, tokens, cues) && !IsModal(match, cues))
             .OrderByDescending(match => Severity(match.Entry.Value.EventType))
             .ThenBy(match => match.First)
             .FirstOrDefault();
@@ -99,8 +125,13 @@ public sealed class IncidentExtractor(Lexicon lexicon)
         AddImpliedActors(trigger.Entry.Value.EventType, actors, cues, OriginalText(folded, tokens, trigger.First, trigger.Last), rules);
 
         var places = FindPlaces(folded, tokens, cues);
-        var (dateStart, dateEnd, dateRule) = ResolveDate(input.PublishedOn, cues);
+        var (dateStart, dateEnd, dateRule) = ResolveDate(input.PublishedOn, tokens, cues, trigger.First);
         rules["date"] = dateRule;
+        if (dateEnd < input.PublishedOn.AddDays(-BackgroundDays))
+        {
+            // "قبل انتهائه بعملية عسكرية في آذار 2018": history told as background.
+            return null;
+        }
         var fatalities = CountNear(tokens, cues, "killed");
         var arrests = CountNear(tokens, cues, "arrested");
         var source = cues.FirstOrDefault(c => c.Entry.Value.Kind == "source")?.Entry.Value.Value;
@@ -151,8 +182,30 @@ public sealed class IncidentExtractor(Lexicon lexicon)
         _ => 1,
     };
 
-    private static bool RequirementsMet(string[] requires, List<Token> tokens) =>
-        requires.Length == 0 || tokens.Any(t => Tokenizer.ArabicStems(t.Text).Any(stem => requires.Contains(stem, StringComparer.Ordinal)));
+    /// <summary>The name in a trigger's "requires" column that stands for any word of the "eventive" cue list.</summary>
+    public const string EventiveContext = "@eventive";
+
+    // A noun such as "اغتيال" (assassination) is as often talked about as reported; it reports an event only with
+    // something that anchors it: a time ("أمس"), a toll ("قتلى"), a verb of occurrence ("وقع", "أسفر").
+    private const int EventiveWindow = 6;
+
+    private static bool RequirementsMet(PhraseMatch<(string EventType, string SubEventType, string[] Requires)> trigger,
+        List<Token> tokens, List<PhraseMatch<(string Kind, string Value)>> cues)
+    {
+        var requires = trigger.Entry.Value.Requires;
+        if (requires.Length == 0)
+        {
+            return true;
+        }
+        if (requires.Contains(EventiveContext, StringComparer.Ordinal))
+        {
+            // The anchor must be close: a long sentence of commentary mentions "yesterday" about something else.
+            return cues.Any(c => c.Entry.Value.Kind is "eventive" or "killed" or "date"
+                && (c.Last < trigger.First || c.First > trigger.Last)
+                && c.Last >= trigger.First - EventiveWindow && c.First <= trigger.Last + EventiveWindow);
+        }
+        return tokens.Any(t => Tokenizer.ArabicStems(t.Text).Any(stem => requires.Contains(stem, StringComparer.Ordinal)));
+    }
 
     // A trigger shortly after a future, negated, threatened, conditional or habitual marker reports no incident.
     private static bool IsModal(PhraseMatch<(string EventType, string SubEventType, string[] Requires)> trigger,
@@ -239,9 +292,25 @@ public sealed class IncidentExtractor(Lexicon lexicon)
         return false;
     }
 
-    private static (DateOnly Start, DateOnly End, string Rule) ResolveDate(DateOnly published, List<PhraseMatch<(string Kind, string Value)>> cues)
+    /// <summary>An explicit date that ends this long before publication is background, not news.</summary>
+    private const int BackgroundDays = 90;
+
+    /// <summary>The date expression nearest the trigger decides: a sentence may date its event and its background.</summary>
+    private static (DateOnly Start, DateOnly End, string Rule) ResolveDate(
+        DateOnly published, List<Token> tokens, List<PhraseMatch<(string Kind, string Value)>> cues, int triggerAt)
     {
-        foreach (var cue in cues)
+        var nearest = cues.Where(c => c.Entry.Value.Kind is "month" or "weekday" || c.Entry.Value is ("date", "yesterday" or "last-week"))
+            .OrderBy(c => Math.Abs(c.First - triggerAt))
+            .FirstOrDefault();
+        if (nearest is null)
+        {
+            return (published, published, cues.Any(c => c.Entry.Value is ("date", "today")) ? "date:today" : "date:publication");
+        }
+        if (nearest.Entry.Value.Kind == "month")
+        {
+            return ExplicitDate(published, tokens, nearest);
+        }
+        foreach (var cue in new[] { nearest })
         {
             switch (cue.Entry.Value)
             {
@@ -258,6 +327,33 @@ public sealed class IncidentExtractor(Lexicon lexicon)
             }
         }
         return (published, published, cues.Any(c => c.Entry.Value is ("date", "today")) ? "date:today" : "date:publication");
+    }
+
+    /// <summary>
+    /// "24 January 2020", "January 24", "في آذار 2018", "in March": a day and a year around a month name. Without a
+    /// year the month is the latest one on or before publication; without a day the range is the whole month.
+    /// </summary>
+    private static (DateOnly Start, DateOnly End, string Rule) ExplicitDate(
+        DateOnly published, List<Token> tokens, PhraseMatch<(string Kind, string Value)> month)
+    {
+        var number = int.Parse(month.Entry.Value.Value, System.Globalization.CultureInfo.InvariantCulture);
+        int? Number(int index, int min, int max) =>
+            index >= 0 && index < tokens.Count
+            && int.TryParse(tokens[index].Text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n)
+            && n >= min && n <= max ? n : null;
+        var day = Number(month.First - 1, 1, 31) ?? Number(month.Last + 1, 1, 31);
+        var year = Number(month.Last + 1, 1900, 2100) ?? Number(month.Last + 2, 1900, 2100);
+        if (year is null)
+        {
+            year = number <= published.Month ? published.Year : published.Year - 1;
+        }
+        var first = new DateOnly(year.Value, number, 1);
+        if (day is { } d && d <= DateTime.DaysInMonth(year.Value, number))
+        {
+            var date = new DateOnly(year.Value, number, d);
+            return (date, date, "date:explicit-day");
+        }
+        return (first, first.AddMonths(1).AddDays(-1), "date:explicit-month");
     }
 
     private static int? CountNear(List<Token> tokens, List<PhraseMatch<(string Kind, string Value)>> cues, string kind)

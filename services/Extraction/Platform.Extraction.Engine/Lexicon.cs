@@ -102,7 +102,7 @@ public sealed class Lexicon
         foreach (var row in ReadRows("triggers.tsv", minimumColumns: 4))
         {
             var requires = row.Length > 4 && row[4].Length > 0
-                ? row[4].Split('|').Select(w => Tokenizer.StripArticle(TextFolding.Fold(w.Trim()))).ToArray()
+                ? row[4].Split('|').Select(w => w.Trim() == IncidentExtractor.EventiveContext ? w.Trim() : Tokenizer.StripArticle(TextFolding.Fold(w.Trim()))).ToArray()
                 : [];
             lexicon.Triggers.Add(row[3], row[2], (row[0], row[1], requires));
         }
