@@ -77,15 +77,25 @@ public sealed class IncidentExtractor(Lexicon lexicon)
     private static List<Frame> MergeRetellings(List<Frame> frames)
     {
         var merged = new List<Frame>(frames.Count);
+        var byPlace = new Dictionary<(string EventType, string Place), List<Frame>>();
         foreach (var frame in frames)
         {
-            var earlier = merged.FirstOrDefault(m => m.EventType == frame.EventType
-                && m.Places.Count > 0 && frame.Places.Count > 0
-                && PlaceKey(m.Places[0].Name) == PlaceKey(frame.Places[0].Name)
-                // A retelling that names no date of its own does not contradict the first telling's date.
-                && (m.DateStart <= frame.DateEnd && frame.DateStart <= m.DateEnd || frame.Rules["date"] == "date:publication"));
+            if (frame.Places.Count == 0)
+            {
+                merged.Add(frame);
+                continue;
+            }
+            var key = (frame.EventType, PlaceKey(frame.Places[0].Name));
+            if (!byPlace.TryGetValue(key, out var told))
+            {
+                byPlace[key] = told = [];
+            }
+            // A retelling that names no date of its own does not contradict the first telling's date.
+            var earlier = told.Find(m => m.DateStart <= frame.DateEnd && frame.DateStart <= m.DateEnd
+                || frame.Rules["date"] == "date:publication");
             if (earlier is null)
             {
+                told.Add(frame);
                 merged.Add(frame);
             }
             else
@@ -101,10 +111,16 @@ public sealed class IncidentExtractor(Lexicon lexicon)
 
     private Frame? FrameFor(ExtractionInput input, FoldedText folded, List<Token> tokens, int sentence)
     {
-        var cues = lexicon.Cues.FindAll(tokens);
         // The most violent event the sentence reports leads its frame: a clash that ends a confrontation with a
         // patrol is a clash, not a patrol.
-        var trigger = lexicon.Triggers.FindAll(tokens)
+        var candidates = lexicon.Triggers.FindAll(tokens);
+        if (candidates.Count == 0)
+        {
+            // Most sentences report nothing: they cost a trigger scan and no more.
+            return null;
+        }
+        var cues = lexicon.Cues.FindAll(tokens);
+        var trigger = candidates
             .Where(match => RequirementsMet(match, tokens, cues) && !IsModal(match, cues))
             .OrderByDescending(match => Severity(match.Entry.Value.EventType))
             .ThenBy(match => match.First)
@@ -491,6 +507,7 @@ public sealed class IncidentExtractor(Lexicon lexicon)
         public int? Fatalities { get; private set; } = Fatalities;
         public int? Arrests { get; private set; } = Arrests;
         public int LastSentence { get; private set; } = Sentence;
+        public int MergedSentences { get; private set; }
 
         /// <summary>A later sentence that names no place of its own tells more of this event.</summary>
         public void Absorb(Frame later)
@@ -502,7 +519,8 @@ public sealed class IncidentExtractor(Lexicon lexicon)
             Fatalities = Max(Fatalities, later.Fatalities);
             Arrests = Max(Arrests, later.Arrests);
             LastSentence = Math.Max(LastSentence, later.Sentence);
-            Rules["merged"] = Rules.TryGetValue("merged", out var merged) ? merged + "+" + later.EventType : later.EventType;
+            MergedSentences++;
+            Rules["merged"] = $"{MergedSentences} more sentence(s)";
         }
 
         private static int? Max(int? a, int? b) => a is null ? b : b is null ? a : Math.Max(a.Value, b.Value);

@@ -35,8 +35,8 @@ public sealed class PhraseIndex<T>
     /// <summary>All entries that start at token <paramref name="index"/>, longest first.</summary>
     public IEnumerable<PhraseMatch<T>> MatchAt(IReadOnlyList<Token> tokens, int index)
     {
-        var matches = new List<PhraseMatch<T>>();
-        foreach (var stem in Forms(tokens[index].Text).Distinct(StringComparer.Ordinal))
+        List<PhraseMatch<T>>? matches = null;
+        foreach (var stem in Forms(tokens[index].Text))
         {
             if (!_byFirstWord.TryGetValue(stem, out var candidates))
             {
@@ -51,15 +51,20 @@ public sealed class PhraseIndex<T>
                 var all = true;
                 for (var k = 1; k < entry.Words.Length && all; k++)
                 {
-                    all = Forms(tokens[index + k].Text).Contains(entry.Words[k], StringComparer.Ordinal);
+                    all = Array.IndexOf(Forms(tokens[index + k].Text), entry.Words[k]) >= 0;
                 }
-                if (all)
+                if (all && (matches is null || !matches.Exists(m => ReferenceEquals(m.Entry, entry))))
                 {
-                    matches.Add(new PhraseMatch<T>(entry, index, index + entry.Words.Length - 1));
+                    (matches ??= []).Add(new PhraseMatch<T>(entry, index, index + entry.Words.Length - 1));
                 }
             }
         }
-        return matches.OrderByDescending(m => m.Last - m.First);
+        if (matches is null)
+        {
+            return [];
+        }
+        matches.Sort((a, b) => (b.Last - b.First).CompareTo(a.Last - a.First));
+        return matches;
     }
 
     /// <summary>Longest non-overlapping matches over the whole token range, left to right.</summary>
@@ -81,8 +86,24 @@ public sealed class PhraseIndex<T>
         return found;
     }
 
-    private static IEnumerable<string> Forms(string token) =>
-        Tokenizer.IsArabic(token) ? Tokenizer.ArabicStems(token) : [token];
+    // The forms of a word are the same every time it is met: cache them (bounded, shared by all threads).
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string[]> FormCache = new(StringComparer.Ordinal);
+    private const int FormCacheLimit = 200_000;
+
+    private static string[] Forms(string token)
+    {
+        if (FormCache.TryGetValue(token, out var cached))
+        {
+            return cached;
+        }
+        var forms = Tokenizer.IsArabic(token) ? Tokenizer.ArabicStems(token).Distinct(StringComparer.Ordinal).ToArray() : [token];
+        if (FormCache.Count >= FormCacheLimit)
+        {
+            FormCache.Clear();
+        }
+        FormCache.TryAdd(token, forms);
+        return forms;
+    }
 }
 
 /// <summary>The lexicons the engine ships with (data files embedded from Lexicons/).</summary>
