@@ -11,7 +11,7 @@ namespace Platform.Extraction.Engine;
 public sealed class IncidentExtractor(Lexicon lexicon)
 {
     /// <summary>Changes whenever rules or lexicons change: downstream stages key idempotency and revisions on it.</summary>
-    public const string Version = "extraction-0.1.0";
+    public const string Version = "extraction-0.2.0";
 
     private const int ModalityWindow = 4;
     private const int PlaceWindow = 3;
@@ -205,6 +205,22 @@ public sealed class IncidentExtractor(Lexicon lexicon)
     // something that anchors it: a time ("أمس"), a toll ("قتلى"), a verb of occurrence ("وقع", "أسفر").
     private const int EventiveWindow = 6;
 
+    /// <summary>True when an Arabic word carries the article, behind at most a conjunction and a preposition.</summary>
+    private static bool HasArticle(string word)
+    {
+        if (!Tokenizer.IsArabic(word))
+        {
+            return false;
+        }
+        var rest = word.Length > 3 && word[0] is 'و' or 'ف' ? word[1..] : word;
+        if (rest.StartsWith("لل", StringComparison.Ordinal))
+        {
+            return true;
+        }
+        rest = rest.Length > 3 && rest[0] is 'ب' or 'ك' or 'ل' ? rest[1..] : rest;
+        return rest.StartsWith("ال", StringComparison.Ordinal);
+    }
+
     private static bool RequirementsMet(PhraseMatch<(string EventType, string SubEventType, string[] Requires)> trigger,
         List<Token> tokens, List<PhraseMatch<(string Kind, string Value)>> cues)
     {
@@ -216,7 +232,10 @@ public sealed class IncidentExtractor(Lexicon lexicon)
         if (requires.Contains(EventiveContext, StringComparer.Ordinal))
         {
             // The anchor must be close: a long sentence of commentary mentions "yesterday" about something else.
-            return cues.Any(c => c.Entry.Value.Kind is "eventive" or "killed" or "date"
+            // "الخطف" (the kidnapping) points back at an event already told; what follows is mostly reaction.
+            // With the article, only a toll or a verb of occurrence anchors it, not a bare time word.
+            var definite = HasArticle(tokens[trigger.First].Text);
+            return cues.Any(c => (c.Entry.Value.Kind is "killed" or "eventive" && !(definite && c.Entry.Value.Value is "past" or "time"))
                 && (c.Last < trigger.First || c.First > trigger.Last)
                 && c.Last >= trigger.First - EventiveWindow && c.First <= trigger.Last + EventiveWindow);
         }
