@@ -41,6 +41,21 @@ public class IncidentExtractorTests
     }
 
     [Fact]
+    public void Each_field_names_the_rule_that_set_it()
+    {
+        var (text, published) = Gold("seed-orient-east-euphrates");
+
+        var raid = Extractor.Extract(new ExtractionInput(text, "ar", published)).Single(i => i.SubEventType == "Armed clash");
+
+        raid.Rules["event_type"].ShouldBe("trigger:إنزال جوي");
+        raid.Rules["date"].ShouldBe("date:weekday");
+        raid.Rules["place"].ShouldBe("cue:in");
+        raid.Rules["fatalities"].ShouldStartWith("count:killed-words (sentence ");
+        raid.Rules["arrests"].ShouldStartWith("count:arrest-words (sentence ");
+        raid.Rules["merged"].ShouldBe("1 more sentence(s)");
+    }
+
+    [Fact]
     public void Seed_protest_and_new_base_last_week_get_the_week_before_publication()
     {
         var (text, published) = Gold("seed-orient-east-euphrates");

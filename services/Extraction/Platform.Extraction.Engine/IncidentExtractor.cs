@@ -150,6 +150,18 @@ public sealed class IncidentExtractor(Lexicon lexicon)
         }
         var fatalities = CountNear(tokens, cues, "killed");
         var arrests = CountNear(tokens, cues, "arrested");
+        if (fatalities is not null)
+        {
+            rules["fatalities"] = "count:killed-words";
+        }
+        if (arrests is not null)
+        {
+            rules["arrests"] = "count:arrest-words";
+        }
+        if (places.Count > 0)
+        {
+            rules["place"] = $"cue:{places[0].Place.Relation}";
+        }
         var source = cues.FirstOrDefault(c => c.Entry.Value.Kind == "source")?.Entry.Value.Value;
 
         var evidenceFirst = trigger.First;
@@ -337,31 +349,23 @@ public sealed class IncidentExtractor(Lexicon lexicon)
         var nearest = cues.Where(c => c.Entry.Value.Kind is "month" or "weekday" || c.Entry.Value is ("date", "yesterday" or "last-week"))
             .OrderBy(c => Math.Abs(c.First - triggerAt))
             .FirstOrDefault();
-        if (nearest is null)
+        switch (nearest?.Entry.Value)
         {
-            return (published, published, cues.Any(c => c.Entry.Value is ("date", "today")) ? "date:today" : "date:publication");
+            case ("month", _):
+                return ExplicitDate(published, tokens, nearest);
+            case ("date", "yesterday"):
+                return (published.AddDays(-1), published.AddDays(-1), "date:yesterday");
+            case ("date", "last-week"):
+                // Convention: "last week" is the 9 days from 13 to 5 days before publication, which covers the
+                // previous calendar week whether the writer's week starts on Saturday, Sunday or Monday.
+                return (published.AddDays(-13), published.AddDays(-5), "date:last-week");
+            case ("weekday", var day):
+                var target = (DayOfWeek)int.Parse(day, System.Globalization.CultureInfo.InvariantCulture);
+                var back = ((int)published.DayOfWeek - (int)target + 7) % 7;
+                return (published.AddDays(-back), published.AddDays(-back), "date:weekday");
+            default:
+                return (published, published, cues.Any(c => c.Entry.Value is ("date", "today")) ? "date:today" : "date:publication");
         }
-        if (nearest.Entry.Value.Kind == "month")
-        {
-            return ExplicitDate(published, tokens, nearest);
-        }
-        foreach (var cue in new[] { nearest })
-        {
-            switch (cue.Entry.Value)
-            {
-                case ("date", "yesterday"):
-                    return (published.AddDays(-1), published.AddDays(-1), "date:yesterday");
-                case ("date", "last-week"):
-                    // Convention: "last week" is the 9 days from 13 to 5 days before publication, which covers the
-                    // previous calendar week whether the writer's week starts on Saturday, Sunday or Monday.
-                    return (published.AddDays(-13), published.AddDays(-5), "date:last-week");
-                case ("weekday", var day):
-                    var target = (DayOfWeek)int.Parse(day, System.Globalization.CultureInfo.InvariantCulture);
-                    var back = ((int)published.DayOfWeek - (int)target + 7) % 7;
-                    return (published.AddDays(-back), published.AddDays(-back), "date:weekday");
-            }
-        }
-        return (published, published, cues.Any(c => c.Entry.Value is ("date", "today")) ? "date:today" : "date:publication");
     }
 
     /// <summary>
@@ -534,6 +538,13 @@ public sealed class IncidentExtractor(Lexicon lexicon)
             foreach (var actor in later.Actors.Where(a => Actors.TrueForAll(existing => existing.ActorId != a.ActorId)))
             {
                 Actors.Add(actor);
+            }
+            foreach (var field in new[] { "fatalities", "arrests" })
+            {
+                if (later.Rules.TryGetValue(field, out var rule) && !Rules.ContainsKey(field))
+                {
+                    Rules[field] = $"{rule} (sentence {later.Sentence + 1})";
+                }
             }
             Fatalities = Max(Fatalities, later.Fatalities);
             Arrests = Max(Arrests, later.Arrests);
