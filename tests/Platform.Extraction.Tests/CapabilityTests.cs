@@ -1,0 +1,79 @@
+using Platform.Extraction.Engine;
+
+namespace Platform.Extraction.Tests;
+
+/// <summary>One capability per test, in Arabic and in English.</summary>
+public class CapabilityTests
+{
+    private static readonly IncidentExtractor Extractor = new();
+    private static readonly DateOnly Friday = new(2020, 1, 24);
+
+    private static IncidentFound One(string text, string language) =>
+        Extractor.Extract(new ExtractionInput(text, language, Friday)).ShouldHaveSingleItem();
+
+    [Theory]
+    [InlineData("ar", "اشتبكت قسد مع ميليشيا أسد قرب بلدة تل تمر.", "sdf", "قسد")]
+    [InlineData("ar", "اشتبكت قسد مع ميليشيا أسد قرب بلدة تل تمر.", "syrian-government", "ميليشيا أسد")]
+    [InlineData("en", "The US-led coalition clashed with Islamic State fighters near the town of Hajin.", "coalition", "US-led coalition")]
+    [InlineData("en", "The US-led coalition clashed with Islamic State fighters near the town of Hajin.", "isis", "Islamic State")]
+    public void Actors_are_vocabulary_ids_with_the_alias_that_matched(string language, string text, string actor, string alias) =>
+        One(text, language).Actors.ShouldContain(new ActorFound(actor, alias));
+
+    [Theory]
+    [InlineData("ar", "وقصفت قوات النظام بلدة كفرنبل.", "كفرنبل")]
+    [InlineData("ar", "واشتبكت الفصائل مع قوات النظام في محيط مدينة سراقب.", "سراقب")]
+    [InlineData("ar", "وسيطرت هيئة تحرير الشام على قرية بسقلا.", "بسقلا")]
+    public void Arabic_clitics_are_peeled_from_triggers_actors_and_cues(string language, string text, string place) =>
+        One(text, language).Places[0].Name.ShouldBe(place);
+
+    [Theory]
+    [InlineData("ar", "قتل ٣ عناصر من قوات النظام في اشتباك قرب مدينة سراقب.", 3)]
+    [InlineData("ar", "اشتباك قرب مدينة سراقب أدى إلى مقتل عنصرين من قوات النظام.", 2)]
+    [InlineData("ar", "اشتباك قرب مدينة سراقب أسفر عن مقتل خمسة عناصر.", 5)]
+    [InlineData("en", "Clashes near the town of Saraqib left 12 fighters dead.", 12)]
+    [InlineData("en", "Clashes near the town of Saraqib killed five fighters.", 5)]
+    public void Fatalities_come_from_digits_Arabic_Indic_digits_number_words_and_duals(string language, string text, int killed) =>
+        One(text, language).Fatalities.ShouldBe(killed);
+
+    [Theory]
+    [InlineData("ar", "اعتقلت قوات الأمن ثلاثة شبان في مدينة الحسكة.", 3)]
+    [InlineData("en", "Security forces arrested 7 people in the city of Hasakah.", 7)]
+    public void Arrests_are_counted(string language, string text, int arrested) =>
+        One(text, language).Arrests.ShouldBe(arrested);
+
+    [Theory]
+    [InlineData("ar", "وقالت مصادر محلية إن قوات النظام قصفت مدينة سراقب.", "local sources")]
+    [InlineData("en", "Government forces shelled the town of Saraqib, a war monitor said.", "war monitor")]
+    public void The_source_cue_is_reported(string language, string text, string cue) =>
+        One(text, language).SourceCue.ShouldBe(cue);
+
+    [Theory]
+    [InlineData("ar", "قصفت قوات النظام مدينة سراقب أمس.", "2020-01-23", "2020-01-23")]
+    [InlineData("ar", "قصفت قوات النظام مدينة سراقب يوم الأربعاء.", "2020-01-22", "2020-01-22")]
+    [InlineData("ar", "قصفت قوات النظام مدينة سراقب الأسبوع الماضي.", "2020-01-11", "2020-01-19")]
+    [InlineData("ar", "قصفت قوات النظام مدينة سراقب في شباط 2019 حسبما قالت مصادر محلية.", "2019-02-01", "2019-02-28")]
+    [InlineData("en", "Government forces shelled the town of Saraqib yesterday.", "2020-01-23", "2020-01-23")]
+    [InlineData("en", "Government forces shelled the town of Saraqib on Friday.", "2020-01-24", "2020-01-24")]
+    [InlineData("en", "Government forces shelled the town of Saraqib last week.", "2020-01-11", "2020-01-19")]
+    public void Dates_resolve_against_the_publication_date(string language, string text, string start, string end)
+    {
+        var incidents = Extractor.Extract(new ExtractionInput(text, language, Friday));
+        if (start.StartsWith("2019", StringComparison.Ordinal))
+        {
+            // A date a year before publication is background history: no incident.
+            incidents.ShouldBeEmpty();
+            return;
+        }
+        var incident = incidents.ShouldHaveSingleItem();
+        incident.DateStart.ShouldBe(DateOnly.Parse(start, System.Globalization.CultureInfo.InvariantCulture));
+        incident.DateEnd.ShouldBe(DateOnly.Parse(end, System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Theory]
+    [InlineData("ar", "وقعت اشتباكات في ريف إدلب الجنوبي.", "countryside-of")]
+    [InlineData("ar", "وقعت اشتباكات بالقرب من مدينة سراقب.", "in")]
+    [InlineData("en", "Clashes broke out near Saraqib.", "near")]
+    [InlineData("en", "Clashes broke out in the countryside of Idlib.", "countryside-of")]
+    public void Place_relations_follow_their_cue(string language, string text, string relation) =>
+        One(text, language).Places[0].Relation.ShouldBe(relation);
+}
