@@ -124,3 +124,56 @@ public class GazetteerLoadingTests
             .Message.ShouldContain("Gazetteer:Countries");
     }
 }
+
+/// <summary>Names shared by several places, settled by what else the text says.</summary>
+public class DisambiguationTests(SyriaGazetteer fixture) : IClassFixture<SyriaGazetteer>
+{
+    private readonly Geocoder _geocoder = new(fixture.Gazetteer);
+
+    [Fact]
+    public void Sinjar_goes_to_Iraq_when_the_article_is_about_Iraq()
+    {
+        var results = _geocoder.ResolveArticle(
+        [
+            [new PlaceQuery("سنجار", "in", [])],
+            [new PlaceQuery("الموصل", "in", [])],
+        ]);
+
+        results[0]!.Place.CountryCode.ShouldBe("IQ");
+    }
+
+    [Fact]
+    public void The_countryside_named_in_the_same_incident_picks_the_village()
+    {
+        // Four Sinjars in the data; "بريف إدلب" settles on the one in Idlib governorate (admin1 12).
+        var result = _geocoder.Resolve([new PlaceQuery("سنجار", "in", []), new PlaceQuery("إدلب", "countryside-of", [])]);
+
+        result!.Place.GeonameId.ShouldBe(164094);
+        result.Precision.ShouldBe(1);
+    }
+
+    [Fact]
+    public void Al_Malikiyah_north_of_Hasakah_is_the_one_in_Hasakah_governorate()
+    {
+        var result = _geocoder.Resolve([new PlaceQuery("المالكية", "in", ["الحسكة"])]);
+
+        result!.Place.GeonameId.ShouldBe(173530);
+    }
+
+    [Fact]
+    public void Ras_al_Ain_with_Hasakah_as_hint_is_the_border_town_not_one_of_the_eight_others()
+    {
+        var result = _geocoder.Resolve([new PlaceQuery("رأس العين", "in", ["الحسكة"])]);
+
+        result!.Place.GeonameId.ShouldBe(165509);
+        result.MatchedText.ShouldBe("راس العين");
+        result.RunnersUp.ShouldNotBeEmpty();
+    }
+
+    [Fact]
+    public void Country_focus_is_the_country_of_the_unambiguous_names()
+    {
+        _geocoder.CountryFocus([new PlaceQuery("الموصل", "in", []), new PlaceQuery("كركوك", "in", [])]).ShouldBe("IQ");
+        _geocoder.CountryFocus([new PlaceQuery("لا مكان", "in", [])]).ShouldBeNull();
+    }
+}

@@ -37,12 +37,48 @@ public sealed class Geocoder(Gazetteer gazetteer)
     // The same written form, article included, outweighs a larger town that shares the bare name.
     private const double ExactNameBonus = 3;
 
-    public GeocodeResult? Resolve(IReadOnlyList<PlaceQuery> mentions)
+    // Names shared across borders (Sinjar, Hawija) go to the country the rest of the article is about.
+    private const double FocusCountryBonus = 2;
+
+    /// <summary>
+    /// Resolves every incident of one article. The article's country focus (the country of the places it names
+    /// that are not ambiguous across countries) settles names shared across borders.
+    /// </summary>
+    public IReadOnlyList<GeocodeResult?> ResolveArticle(IReadOnlyList<IReadOnlyList<PlaceQuery>> incidents)
+    {
+        ArgumentNullException.ThrowIfNull(incidents);
+        var focus = CountryFocus(incidents.SelectMany(mentions => mentions));
+        return incidents.Select(mentions => Resolve(mentions, focus)).ToList();
+    }
+
+    /// <summary>The country most of the article's unambiguous place names lie in; null when none or tied.</summary>
+    public string? CountryFocus(IEnumerable<PlaceQuery> mentions)
+    {
+        var votes = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var name in mentions.SelectMany(m => m.Hints.Prepend(m.Name)))
+        {
+            var countries = LongestKnownPrefix(name)?.Candidates.Select(c => c.Place.CountryCode).Distinct().ToList();
+            if (countries is [var country])
+            {
+                votes[country] = votes.GetValueOrDefault(country) + 1;
+            }
+        }
+        var ranked = votes.OrderByDescending(v => v.Value).ToList();
+        return ranked.Count == 0 || ranked.Count > 1 && ranked[0].Value == ranked[1].Value ? null : ranked[0].Key;
+    }
+
+    public GeocodeResult? Resolve(IReadOnlyList<PlaceQuery> mentions, string? focusCountry = null)
     {
         ArgumentNullException.ThrowIfNull(mentions);
-        foreach (var mention in mentions)
+        for (var i = 0; i < mentions.Count; i++)
         {
-            if (ResolveName(mention.Name, mention.Hints) is { } found)
+            var mention = mentions[i];
+            // The incident's other places are hints too: "قرية X بريف إدلب" names X and, as its countryside, Idlib.
+            var key = Gazetteer.NameKey(mention.Name);
+            var hints = mention.Hints.Concat(mentions.Where((_, j) => j != i).Select(m => m.Name))
+                .Where(hint => Gazetteer.NameKey(hint) != key)
+                .ToList();
+            if (ResolveName(mention.Name, hints, focusCountry) is { } found)
             {
                 var precision = mention.Relation == "in"
                     ? found.Place.FeatureClass == "A" ? 3 : 1
@@ -54,7 +90,7 @@ public sealed class Geocoder(Gazetteer gazetteer)
         {
             foreach (var hint in mention.Hints)
             {
-                if (ResolveName(hint, []) is { } found)
+                if (ResolveName(hint, [], focusCountry) is { } found)
                 {
                     return Build(found.Place, 2, found.Matched, found.Confidence * 0.8, found.RunnersUp);
                 }
@@ -68,34 +104,45 @@ public sealed class Geocoder(Gazetteer gazetteer)
 
     private sealed record Found(GazetteerPlace Place, string Matched, double Confidence, IReadOnlyList<GazetteerPlace> RunnersUp);
 
-    private Found? ResolveName(string name, IReadOnlyList<string> hints)
+    private sealed record Prefix(string Text, IReadOnlyList<(GazetteerPlace Place, bool Exact)> Candidates);
+
+    /// <summary>The longest prefix of <paramref name="name"/> that names a known place: "رأس العين" is not "رأس".</summary>
+    private Prefix? LongestKnownPrefix(string name)
     {
         var tokens = Tokenizer.Tokenize(TextFolding.Fold(name));
-        // Longest known prefix first: "رأس العين" is not "رأس", "دير الزور" is not "دير".
         for (var length = tokens.Count; length >= 1; length--)
         {
             var prefix = string.Join(' ', tokens.Take(length).Select(t => t.Text));
             // "خربة عمو" is not "خربة": a generic first word of a longer name never stands for the whole.
             if (length == 1 && tokens.Count > 1 && GenericNameWords.Contains(Tokenizer.StripArticle(prefix)))
             {
-                break;
+                return null;
             }
             var candidates = gazetteer.FindWithExactness(prefix);
-            if (candidates.Count == 0)
+            if (candidates.Count > 0)
             {
-                continue;
+                return new Prefix(prefix, candidates);
             }
-            var hintPlaces = hints.SelectMany(gazetteer.Find).ToList();
-            var ranked = candidates
-                .Select(c => (candidate: c.Place, score: Score(c.Place, hintPlaces) + (c.Exact ? ExactNameBonus : 0)))
-                .OrderByDescending(x => x.score)
-                .ThenBy(x => x.candidate.GeonameId)
-                .ToList();
-            var best = ranked[0];
-            var confidence = ranked.Count == 1 ? 0.9 : Math.Clamp(0.5 + (best.score - ranked[1].score) / 10, 0.3, 0.9);
-            return new Found(best.candidate, prefix, confidence, ranked.Skip(1).Take(3).Select(x => x.candidate).ToList());
         }
         return null;
+    }
+
+    private Found? ResolveName(string name, IReadOnlyList<string> hints, string? focusCountry)
+    {
+        if (LongestKnownPrefix(name) is not { } prefix)
+        {
+            return null;
+        }
+        var hintPlaces = hints.SelectMany(gazetteer.Find).ToList();
+        var ranked = prefix.Candidates
+            .Select(c => (candidate: c.Place, score: Score(c.Place, hintPlaces) + (c.Exact ? ExactNameBonus : 0)
+                + (c.Place.CountryCode == focusCountry ? FocusCountryBonus : 0)))
+            .OrderByDescending(x => x.score)
+            .ThenBy(x => x.candidate.GeonameId)
+            .ToList();
+        var best = ranked[0];
+        var confidence = ranked.Count == 1 ? 0.9 : Math.Clamp(0.5 + (best.score - ranked[1].score) / 10, 0.3, 0.9);
+        return new Found(best.candidate, prefix.Text, confidence, ranked.Skip(1).Take(3).Select(x => x.candidate).ToList());
     }
 
     private static double Score(GazetteerPlace candidate, List<GazetteerPlace> hintPlaces)
@@ -110,7 +157,8 @@ public sealed class Geocoder(Gazetteer gazetteer)
             _ => 0,
         };
         score += Math.Log10(1 + candidate.Population) / 2;
-        foreach (var hint in hintPlaces)
+        // A hint is a place near or around the candidate, never the candidate itself.
+        foreach (var hint in hintPlaces.Where(h => h.GeonameId != candidate.GeonameId))
         {
             if (hint.CountryCode == candidate.CountryCode)
             {

@@ -14,8 +14,10 @@ public sealed class ArticlePipeline(IncidentExtractor extractor, Geocoder geocod
             throw new UsageException($"Article '{article.Id}': 'published' must be YYYY-MM-DD, not '{article.Published}'.");
         }
         var found = extractor.Extract(new ExtractionInput(article.Text, article.Language, published));
-        return found.Select(incident => ToGoldShape(incident, geocoder.Resolve(
-            incident.Places.Select(p => new PlaceQuery(p.Name, p.Relation, p.Hints)).ToList()))).ToList();
+        var places = geocoder.ResolveArticle(found
+            .Select(incident => (IReadOnlyList<PlaceQuery>)incident.Places.Select(p => new PlaceQuery(p.Name, p.Relation, p.Hints)).ToList())
+            .ToList());
+        return found.Select((incident, index) => ToGoldShape(incident, places[index])).ToList();
     }
 
     private static GoldIncident ToGoldShape(IncidentFound incident, GeocodeResult? place) => new()

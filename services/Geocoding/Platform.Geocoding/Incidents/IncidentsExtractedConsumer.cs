@@ -15,17 +15,16 @@ public sealed class IncidentsExtractedConsumer(Geocoder geocoder, ILogger<Incide
         {
             throw new PermanentMessageException("IncidentsExtracted needs an Article with an ArticleId and an Incidents list.");
         }
-        var geocoded = message.Incidents.Select(incident => new GeocodedIncident(incident, Resolve(incident))).ToList();
+        var places = geocoder.ResolveArticle(message.Incidents
+            .Select(incident => (IReadOnlyList<PlaceQuery>)(incident.Places ?? []).Select(p => new PlaceQuery(p.Name, p.Relation, p.Hints ?? [])).ToList())
+            .ToList());
+        var geocoded = message.Incidents
+            .Select((incident, index) => new GeocodedIncident(incident, places[index] is { } place ? ToMessage(place) : null))
+            .ToList();
         logger.LogInformation("Article {ArticleId}: placed {Resolved} of {Count} incidents",
             message.Article.ArticleId, geocoded.Count(g => g.Place is not null), geocoded.Count);
         await context.Publish(new IncidentsGeocoded(message.Article, message.ExtractorVersion, Geocoder.Version, geocoded),
             context.CancellationToken);
-    }
-
-    private ResolvedPlace? Resolve(ExtractedIncident incident)
-    {
-        var queries = (incident.Places ?? []).Select(p => new PlaceQuery(p.Name, p.Relation, p.Hints ?? [])).ToList();
-        return geocoder.Resolve(queries) is { } result ? ToMessage(result) : null;
     }
 
     /// <summary>The one place where the engine's result becomes the wire schema.</summary>
