@@ -177,3 +177,16 @@ public class DisambiguationTests(SyriaGazetteer fixture) : IClassFixture<SyriaGa
         _geocoder.CountryFocus([new PlaceQuery("لا مكان", "in", [])]).ShouldBeNull();
     }
 }
+
+public class AdminInferenceTests(SyriaGazetteer fixture) : IClassFixture<SyriaGazetteer>
+{
+    [Fact]
+    public void A_row_without_admin_codes_takes_those_of_its_nearest_neighbour()
+    {
+        // Saraqib and Manbij have no admin1 code in the data; they lie in Idlib and Aleppo governorates.
+        var geocoder = new Geocoder(fixture.Gazetteer);
+
+        geocoder.Resolve([new PlaceQuery("سراقب", "in", [])])!.Admin1Name.ShouldBe("Idlib");
+        geocoder.Resolve([new PlaceQuery("منبج", "in", [])])!.Admin1Name.ShouldBe("Aleppo");
+    }
+}

@@ -85,6 +85,7 @@ public sealed class Gazetteer
         gazetteer.LoadAdminNames(Path.Combine(options.Directory, "admin1CodesASCII.txt"), gazetteer._admin1Names);
         gazetteer.LoadAdminNames(Path.Combine(options.Directory, "admin2Codes.txt"), gazetteer._admin2Names);
         gazetteer.LoadOverlay();
+        gazetteer.InferMissingAdmin1();
         gazetteer.Report = new GazetteerLoadReport(gazetteer._places.Count, gazetteer._byName.Count, malformed, files);
         return gazetteer;
     }
@@ -174,6 +175,73 @@ public sealed class Gazetteer
             if (_byId.TryGetValue(id, out var index))
             {
                 AddName(columns[1], index);
+            }
+        }
+    }
+
+    private const double GridCellDegrees = 0.1;
+    private const int GridSearchRings = 6;
+
+    /// <summary>
+    /// Some rows carry no admin1 code (Saraqib, Manbij). They take the codes of the nearest place of the same country
+    /// that has them, within about 60 km, so every result can name its governorate.
+    /// </summary>
+    private void InferMissingAdmin1()
+    {
+        static (int, int) Cell(GazetteerPlace p) =>
+            ((int)Math.Floor(p.Latitude / GridCellDegrees), (int)Math.Floor(p.Longitude / GridCellDegrees));
+        var grid = new Dictionary<(string Country, int Row, int Column), List<int>>();
+        for (var i = 0; i < _places.Count; i++)
+        {
+            if (_places[i].Admin1Code.Length > 0)
+            {
+                var (row, column) = Cell(_places[i]);
+                var key = (_places[i].CountryCode, row, column);
+                if (!grid.TryGetValue(key, out var list))
+                {
+                    grid[key] = list = [];
+                }
+                list.Add(i);
+            }
+        }
+        for (var i = 0; i < _places.Count; i++)
+        {
+            var place = _places[i];
+            if (place.Admin1Code.Length > 0 || place.FeatureClass != "P")
+            {
+                continue;
+            }
+            var (row, column) = Cell(place);
+            var best = -1;
+            var bestDistance = double.MaxValue;
+            for (var ring = 0; ring <= GridSearchRings && (best < 0 || ring <= 1); ring++)
+            {
+                for (var r = row - ring; r <= row + ring; r++)
+                {
+                    for (var c = column - ring; c <= column + ring; c++)
+                    {
+                        if (Math.Max(Math.Abs(r - row), Math.Abs(c - column)) != ring
+                            || !grid.TryGetValue((place.CountryCode, r, c), out var neighbours))
+                        {
+                            continue;
+                        }
+                        foreach (var n in neighbours)
+                        {
+                            var dLat = _places[n].Latitude - place.Latitude;
+                            var dLon = (_places[n].Longitude - place.Longitude) * Math.Cos(place.Latitude * Math.PI / 180);
+                            var distance = dLat * dLat + dLon * dLon;
+                            if (distance < bestDistance)
+                            {
+                                bestDistance = distance;
+                                best = n;
+                            }
+                        }
+                    }
+                }
+            }
+            if (best >= 0)
+            {
+                _places[i] = place with { Admin1Code = _places[best].Admin1Code, Admin2Code = _places[best].Admin2Code };
             }
         }
     }
