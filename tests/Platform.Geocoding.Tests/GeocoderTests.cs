@@ -190,3 +190,18 @@ public class AdminInferenceTests(SyriaGazetteer fixture) : IClassFixture<SyriaGa
         geocoder.Resolve([new PlaceQuery("منبج", "in", [])])!.Admin1Name.ShouldBe("Aleppo");
     }
 }
+
+public class WhosOnFirstTests(SyriaGazetteer fixture) : IClassFixture<SyriaGazetteer>
+{
+    [Fact]
+    public void Features_GeoNames_lacks_come_from_the_Whos_On_First_extras_without_a_GeoNames_id()
+    {
+        var airport = new Geocoder(fixture.Gazetteer).Resolve([new PlaceQuery("مطار القامشلي", "in", [])]);
+
+        airport.ShouldNotBeNull();
+        Gazetteer.IsWhosOnFirst(airport.Place).ShouldBeTrue();
+        airport.Place.Latitude.ShouldBe(37.0206, 1e-3);
+        airport.Place.Longitude.ShouldBe(41.1914, 1e-3);
+        airport.Admin1Name.ShouldBe("Al-Hasakah");
+    }
+}

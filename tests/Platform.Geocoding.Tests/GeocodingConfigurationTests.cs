@@ -27,7 +27,7 @@ public class GeocodingConfigurationTests
     {
         var gazetteer = GazetteerFor(new() { ["Gazetteer:Countries"] = "SY" });
 
-        gazetteer.Report.Files.Select(Path.GetFileName).ShouldBe(["SY.txt"]);
+        gazetteer.Report.Files.Select(Path.GetFileName).ShouldBe(["SY.txt", "SY.extra.tsv"]);
     }
 
     [Fact]
@@ -35,7 +35,8 @@ public class GeocodingConfigurationTests
     {
         var gazetteer = GazetteerFor(new() { ["Gazetteer:Countries"] = "" });
 
-        gazetteer.Report.Files.Select(Path.GetFileName).ShouldBe(["SY.txt", "IQ.txt", "LB.txt", "JO.txt", "TR.txt"]);
+        gazetteer.Report.Files.Select(Path.GetFileName).ShouldBe(
+            ["SY.txt", "IQ.txt", "LB.txt", "JO.txt", "TR.txt", "SY.extra.tsv", "IQ.extra.tsv", "LB.extra.tsv", "JO.extra.tsv", "TR.extra.tsv"]);
         var saraqib = new Geocoder(gazetteer).Resolve([new PlaceQuery("سراقب", "in", [])]);
         saraqib.ShouldNotBeNull();
         saraqib.RunnersUp.ShouldBeEmpty();

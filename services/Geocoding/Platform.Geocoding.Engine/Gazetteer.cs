@@ -63,7 +63,7 @@ public sealed class Gazetteer
         var malformed = 0;
         var files = new List<string>();
         var countries = (options.Countries.Length > 0 ? options.Countries : GazetteerOptions.DefaultCountries)
-            .Select(c => c.Trim().ToUpperInvariant()).Where(c => c.Length > 0).Distinct(StringComparer.Ordinal);
+            .Select(c => c.Trim().ToUpperInvariant()).Where(c => c.Length > 0).Distinct(StringComparer.Ordinal).ToList();
         foreach (var country in countries)
         {
             var path = Path.Combine(options.Directory, $"{country}.txt");
@@ -80,6 +80,16 @@ public sealed class Gazetteer
                 {
                     malformed++;
                 }
+            }
+        }
+        foreach (var country in countries)
+        {
+            // Who's On First features that GeoNames ids do not cover (districts, airports); optional per country.
+            var extras = Path.Combine(options.Directory, $"{country}.extra.tsv");
+            if (File.Exists(extras))
+            {
+                files.Add(extras);
+                malformed += gazetteer.LoadWhosOnFirstExtras(extras, country);
             }
         }
         gazetteer.LoadAdminNames(Path.Combine(options.Directory, "admin1CodesASCII.txt"), gazetteer._admin1Names);
@@ -118,6 +128,53 @@ public sealed class Gazetteer
         }
         return true;
     }
+
+    /// <summary>
+    /// Rows of a Who's On First extras file (wof_id, placetype, name, Arabic names, lat, lon). They have no GeoNames
+    /// id: they are stored under the negated WOF id, which <see cref="IsWhosOnFirst"/> recognises. Returns the number
+    /// of malformed rows.
+    /// </summary>
+    private int LoadWhosOnFirstExtras(string path, string country)
+    {
+        var malformed = 0;
+        foreach (var line in File.ReadLines(path))
+        {
+            var columns = line.Split('\t');
+            if (line.StartsWith("wof_id", StringComparison.Ordinal) || line.Length == 0)
+            {
+                continue;
+            }
+            if (columns.Length < 6
+                || !long.TryParse(columns[0], NumberStyles.None, CultureInfo.InvariantCulture, out var wofId)
+                || !double.TryParse(columns[4], NumberStyles.Float, CultureInfo.InvariantCulture, out var latitude)
+                || !double.TryParse(columns[5], NumberStyles.Float, CultureInfo.InvariantCulture, out var longitude))
+            {
+                malformed++;
+                continue;
+            }
+            var (featureClass, featureCode) = columns[1] switch
+            {
+                "region" => ("A", "ADM1"),
+                "county" => ("A", "ADM2"),
+                "locality" => ("P", "PPL"),
+                "neighbourhood" => ("P", "PPLX"),
+                "campus" => ("S", "AIRP"),
+                _ => ("L", "AREA"),
+            };
+            var index = _places.Count;
+            _places.Add(new GazetteerPlace(-wofId, columns[2], latitude, longitude, featureClass, featureCode, country, "", "", 0));
+            _byId[-wofId] = index;
+            AddName(columns[2], index);
+            foreach (var name in columns[3].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                AddName(name, index);
+            }
+        }
+        return malformed;
+    }
+
+    /// <summary>True for a Who's On First feature (stored under its negated WOF id), which has no GeoNames id.</summary>
+    public static bool IsWhosOnFirst(GazetteerPlace place) => place.GeonameId < 0;
 
     private void AddName(string name, int index)
     {
@@ -207,7 +264,7 @@ public sealed class Gazetteer
         for (var i = 0; i < _places.Count; i++)
         {
             var place = _places[i];
-            if (place.Admin1Code.Length > 0 || place.FeatureClass != "P")
+            if (place.Admin1Code.Length > 0 || place.FeatureCode is "ADM1" or "PCLI")
             {
                 continue;
             }

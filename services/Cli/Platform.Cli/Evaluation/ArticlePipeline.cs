@@ -29,7 +29,7 @@ public sealed class ArticlePipeline(IncidentExtractor extractor, Geocoder geocod
         Location = place is null ? null : new GoldLocation
         {
             Name = place.Place.Name,
-            GeonameId = place.Place.GeonameId,
+            GeonameId = Gazetteer.IsWhosOnFirst(place.Place) ? null : place.Place.GeonameId,
             Latitude = place.Place.Latitude,
             Longitude = place.Place.Longitude,
             Precision = place.Precision,

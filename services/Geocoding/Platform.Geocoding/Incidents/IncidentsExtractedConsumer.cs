@@ -29,7 +29,7 @@ public sealed class IncidentsExtractedConsumer(Geocoder geocoder, ILogger<Incide
 
     /// <summary>The one place where the engine's result becomes the wire schema.</summary>
     public static ResolvedPlace ToMessage(GeocodeResult result) => new(
-        result.Place.GeonameId,
+        Gazetteer.IsWhosOnFirst(result.Place) ? null : result.Place.GeonameId,
         result.Place.Name,
         result.Place.Latitude,
         result.Place.Longitude,
