@@ -17,6 +17,8 @@ const string Usage = """
         Sentence-level ASSAULT and PROTEST detection on arabic_event_gsr (unanimous labels).
     platform extract --input ARTICLES.jsonl --output PREDICTIONS.jsonl [--gazetteer DIR]
         Writes {"id": ..., "incidents": [...]} per article, each incident in the gold file's shape.
+    platform gazetteer download --countries SY,IQ,LB,JO,TR --to DIR [--base-url URL]
+        Downloads the official GeoNames dumps (or --countries allCountries) and admin code tables into DIR.
     """;
 
 try
@@ -39,6 +41,8 @@ try
         "incidents" => await Commands.IncidentsAsync(arguments, cancellation.Token),
         "eval" => Platform.Cli.Evaluation.EvaluationCommands.Eval(arguments),
         "extract" => Platform.Cli.Evaluation.EvaluationCommands.Extract(arguments),
+        "gazetteer" when arguments.Positional is ["download", ..] =>
+            await Platform.Cli.Downloads.GazetteerDownload.RunAsync(arguments, new HttpClient { Timeout = TimeSpan.FromMinutes(30) }, cancellation.Token),
         _ => throw new UsageException($"Unknown command '{args[0]}'."),
     };
 }
