@@ -1,3 +1,9 @@
 using BenchmarkDotNet.Running;
+using Platform.Benchmarks;
 
-BenchmarkSwitcher.FromAssembly(typeof(Platform.Benchmarks.ExtractionBenchmarks).Assembly).Run(args);
+if (args is ["allcountries", ..])
+{
+    return AllCountriesLoad.Run(args);
+}
+BenchmarkSwitcher.FromAssembly(typeof(ExtractionBenchmarks).Assembly).Run(args);
+return 0;

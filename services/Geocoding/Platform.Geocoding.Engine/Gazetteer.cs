@@ -41,8 +41,14 @@ public sealed class Gazetteer
 {
     private readonly List<GazetteerPlace> _places = [];
     private readonly Dictionary<long, int> _byId = [];
-    private readonly Dictionary<string, List<int>> _byName = new(StringComparer.Ordinal);
-    private readonly HashSet<(string Name, int Place)> _exactNames = [];
+    // Name key -> postings. Most names belong to one place: the value is that place's index (>= 0); a name shared by
+    // several places stores -(k + 1), pointing at _sharedPostings[k]. This keeps an allCountries load small.
+    private readonly Dictionary<string, int> _byName = new(StringComparer.Ordinal);
+    private readonly List<List<int>> _sharedPostings = [];
+    // (hash of the folded Arabic name with its article, place index): see FindWithExactness.
+    private readonly HashSet<long> _exactNames = [];
+    // Feature classes and codes, countries and admin codes repeat millions of times: one string each.
+    private readonly Dictionary<string, string> _codes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _admin1Names = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _admin2Names = new(StringComparer.Ordinal);
 
@@ -106,27 +112,42 @@ public sealed class Gazetteer
         {
             return true;
         }
-        var columns = line.Split('\t');
-        if (columns.Length < 15
-            || !long.TryParse(columns[0], NumberStyles.None, CultureInfo.InvariantCulture, out var id)
-            || !double.TryParse(columns[4], NumberStyles.Float, CultureInfo.InvariantCulture, out var latitude)
-            || !double.TryParse(columns[5], NumberStyles.Float, CultureInfo.InvariantCulture, out var longitude)
+        Span<Range> columns = stackalloc Range[20];
+        var span = line.AsSpan();
+        var count = span.Split(columns, '\t');
+        if (count < 15
+            || !long.TryParse(span[columns[0]], NumberStyles.None, CultureInfo.InvariantCulture, out var id)
+            || !double.TryParse(span[columns[4]], NumberStyles.Float, CultureInfo.InvariantCulture, out var latitude)
+            || !double.TryParse(span[columns[5]], NumberStyles.Float, CultureInfo.InvariantCulture, out var longitude)
             || latitude is < -90 or > 90 || longitude is < -180 or > 180)
         {
             return false;
         }
-        _ = long.TryParse(columns[14], NumberStyles.None, CultureInfo.InvariantCulture, out var population);
-        var place = new GazetteerPlace(id, columns[1], latitude, longitude, columns[6], columns[7], columns[8], columns[10], columns[11], population);
+        _ = long.TryParse(span[columns[14]], NumberStyles.None, CultureInfo.InvariantCulture, out var population);
+        var place = new GazetteerPlace(id, line[columns[1]], latitude, longitude, Code(span[columns[6]]), Code(span[columns[7]]),
+            Code(span[columns[8]]), Code(span[columns[10]]), Code(span[columns[11]]), population);
         var index = _places.Count;
         _places.Add(place);
         _byId[id] = index;
-        AddName(columns[1], index);
-        AddName(columns[2], index);
-        foreach (var alternate in columns[3].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        AddName(span[columns[1]], index);
+        AddName(span[columns[2]], index);
+        foreach (var alternate in span[columns[3]].Split(','))
         {
-            AddName(alternate, index);
+            AddName(span[columns[3]][alternate].Trim(), index);
         }
         return true;
+    }
+
+    private string Code(ReadOnlySpan<char> value)
+    {
+        var lookup = _codes.GetAlternateLookup<ReadOnlySpan<char>>();
+        if (lookup.TryGetValue(value, out var code))
+        {
+            return code;
+        }
+        code = value.ToString();
+        _codes[code] = code;
+        return code;
     }
 
     /// <summary>
@@ -176,28 +197,67 @@ public sealed class Gazetteer
     /// <summary>True for a Who's On First feature (stored under its negated WOF id), which has no GeoNames id.</summary>
     public static bool IsWhosOnFirst(GazetteerPlace place) => place.GeonameId < 0;
 
-    private void AddName(string name, int index)
+    private void AddName(string name, int index) => AddName(name.AsSpan(), index);
+
+    private void AddName(ReadOnlySpan<char> name, int index)
     {
-        var key = NameKey(name);
-        if (key.Length == 0)
+        if (name.IsEmpty)
+        {
+            return;
+        }
+        Span<char> buffer = name.Length <= 256 ? stackalloc char[name.Length + 1] : new char[name.Length + 1];
+        var key = buffer[..WriteNameKey(name, buffer)];
+        if (key.IsEmpty)
         {
             return;
         }
         // Only Arabic script keeps the article as part of the written form; in Latin transliterations "al-" comes
         // and goes ("Al-Hasakah", "Hasakah"), so exactness there would favour whichever spelling a row happens to use.
-        if (Tokenizer.IsArabic(key))
+        if (key[0] is >= '\u0600' and <= '\u06FF')
         {
-            _exactNames.Add((TextFolding.Fold(name), index));
+            _exactNames.Add(ExactKey(name, index));
         }
-        if (!_byName.TryGetValue(key, out var list))
+        var lookup = _byName.GetAlternateLookup<ReadOnlySpan<char>>();
+        if (!lookup.TryGetValue(key, out var postings))
         {
-            _byName[key] = list = [];
+            _byName[key.ToString()] = index;
+            return;
         }
-        if (!list.Contains(index))
+        if (postings >= 0)
         {
-            list.Add(index);
+            if (postings != index)
+            {
+                _sharedPostings.Add([postings, index]);
+                lookup[key] = -_sharedPostings.Count;
+            }
+            return;
+        }
+        var shared = _sharedPostings[-postings - 1];
+        if (!shared.Contains(index))
+        {
+            shared.Add(index);
         }
     }
+
+    private static long ExactKey(ReadOnlySpan<char> name, int index)
+    {
+        Span<char> folded = name.Length <= 256 ? stackalloc char[name.Length] : new char[name.Length];
+        var length = 0;
+        foreach (var c in name)
+        {
+            var f = TextFolding.FoldChar(c);
+            if (f != '\0')
+            {
+                folded[length++] = f;
+            }
+        }
+        return ((long)string.GetHashCode(folded[..length]) << 32) | (uint)index;
+    }
+
+    private IEnumerable<int> Postings(string key) =>
+        !_byName.TryGetValue(key, out var postings) ? []
+        : postings >= 0 ? [postings]
+        : _sharedPostings[-postings - 1];
 
     private void LoadAdminNames(string path, Dictionary<string, string> names)
     {
@@ -304,8 +364,7 @@ public sealed class Gazetteer
     }
 
     /// <summary>Places whose name, in any language, folds to the same key as <paramref name="name"/>.</summary>
-    public IReadOnlyList<GazetteerPlace> Find(string name) =>
-        _byName.TryGetValue(NameKey(name), out var list) ? list.Select(i => _places[i]).ToList() : [];
+    public IReadOnlyList<GazetteerPlace> Find(string name) => Postings(NameKey(name)).Select(i => _places[i]).ToList();
 
     /// <summary>
     /// Places matching <paramref name="name"/>, each flagged when one of its names is the same to the letter
@@ -313,12 +372,7 @@ public sealed class Gazetteer
     /// </summary>
     public IReadOnlyList<(GazetteerPlace Place, bool Exact)> FindWithExactness(string name)
     {
-        if (!_byName.TryGetValue(NameKey(name), out var list))
-        {
-            return [];
-        }
-        var folded = TextFolding.Fold(name);
-        return list.Select(i => (_places[i], _exactNames.Contains((folded, i)))).ToList();
+        return Postings(NameKey(name)).Select(i => (_places[i], _exactNames.Contains(ExactKey(name, i)))).ToList();
     }
 
     public GazetteerPlace? Get(long geonameId) => _byId.TryGetValue(geonameId, out var index) ? _places[index] : null;
@@ -329,28 +383,73 @@ public sealed class Gazetteer
     public string? Admin2Name(GazetteerPlace place) =>
         _admin2Names.GetValueOrDefault($"{place.CountryCode}.{place.Admin1Code}.{place.Admin2Code}");
 
-    // Latin articles and their assimilated forms: "Deir ez-Zor", "Ras al-Ain", "el-Bab".
-    private static readonly HashSet<string> LatinArticles = new(StringComparer.Ordinal)
-    {
-        "al", "el", "ad", "ar", "as", "ash", "at", "az", "ed", "er", "es", "et", "ez", "an", "en",
-    };
-
+    // Latin articles and their assimilated forms: "Deir ez-Zor", "Ras al-Ain", "el-Bab" (see IsLatinArticle).
     /// <summary>The matching key of a name: folded words without Arabic or Latin articles.</summary>
     public static string NameKey(string name)
     {
-        var tokens = Tokenizer.Tokenize(TextFolding.Fold(name));
-        var words = new List<string>(tokens.Count);
-        foreach (var token in tokens)
+        Span<char> buffer = name.Length <= 256 ? stackalloc char[name.Length + 1] : new char[name.Length + 1];
+        return new string(buffer[..WriteNameKey(name, buffer)]);
+    }
+
+    /// <summary>
+    /// Writes the key of <paramref name="name"/> into <paramref name="destination"/> (at least name length + 1) and
+    /// returns its length. Words are runs of letters and digits after folding; an Arabic word loses a leading ال
+    /// (when more than a letter remains), a Latin article ("al", "el", "ez", ...) is dropped unless it is the only word.
+    /// </summary>
+    public static int WriteNameKey(ReadOnlySpan<char> name, Span<char> destination)
+    {
+        Span<char> folded = name.Length <= 256 ? stackalloc char[name.Length] : new char[name.Length];
+        var length = 0;
+        foreach (var c in name)
         {
-            if (Tokenizer.IsArabic(token.Text))
+            var f = TextFolding.FoldChar(c);
+            if (f != '\0')
             {
-                words.Add(Tokenizer.StripArticle(token.Text));
-            }
-            else if (!LatinArticles.Contains(token.Text) || tokens.Count == 1)
-            {
-                words.Add(token.Text);
+                folded[length++] = f;
             }
         }
-        return string.Join(' ', words);
+        folded = folded[..length];
+        Span<Range> words = stackalloc Range[32];
+        var count = 0;
+        for (var i = 0; i < folded.Length && count < words.Length;)
+        {
+            if (!char.IsLetterOrDigit(folded[i]))
+            {
+                i++;
+                continue;
+            }
+            var start = i;
+            while (i < folded.Length && char.IsLetterOrDigit(folded[i]))
+            {
+                i++;
+            }
+            words[count++] = start..i;
+        }
+        var written = 0;
+        for (var w = 0; w < count; w++)
+        {
+            var word = folded[words[w]];
+            if (word[0] is >= '\u0600' and <= '\u06FF')
+            {
+                if (word.Length > 3 && word.StartsWith("ال"))
+                {
+                    word = word[2..];
+                }
+            }
+            else if (count > 1 && IsLatinArticle(word))
+            {
+                continue;
+            }
+            if (written > 0)
+            {
+                destination[written++] = ' ';
+            }
+            word.CopyTo(destination[written..]);
+            written += word.Length;
+        }
+        return written;
     }
+
+    private static bool IsLatinArticle(ReadOnlySpan<char> word) =>
+        word is "al" or "el" or "ad" or "ar" or "as" or "ash" or "at" or "az" or "ed" or "er" or "es" or "et" or "ez" or "an" or "en";
 }
