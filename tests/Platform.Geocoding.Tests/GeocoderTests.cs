@@ -205,3 +205,33 @@ public class WhosOnFirstTests(SyriaGazetteer fixture) : IClassFixture<SyriaGazet
         airport.Admin1Name.ShouldBe("Al-Hasakah");
     }
 }
+
+public class TransliterationTests(SyriaGazetteer fixture) : IClassFixture<SyriaGazetteer>
+{
+    private readonly Geocoder _geocoder = new(fixture.Gazetteer);
+
+    [Theory]
+    [InlineData("Deir ez-Zor", 170794)]
+    [InlineData("Dayr az Zawr", 170794)]
+    [InlineData("Deir al-Zor", 170794)]
+    [InlineData("Qamishli", 173377)]
+    [InlineData("Al Qāmishlī", 173377)]
+    [InlineData("Kamishli", 173377)]
+    [InlineData("Hasaka", 173811)]
+    public void Transliteration_variants_find_the_same_town(string name, long geonameId)
+    {
+        var result = _geocoder.Resolve([new PlaceQuery(name, "in", [])]);
+
+        result.ShouldNotBeNull(name);
+        result.Place.GeonameId.ShouldBe(geonameId, name);
+    }
+
+    [Theory]
+    [InlineData("Deir ez-Zor", "dr zr")]
+    [InlineData("Dayr az Zawr", "dr zr")]
+    [InlineData("Qamishli", "kmshl")]
+    [InlineData("Kamishli", "kmshl")]
+    [InlineData("Al-Hasakah", "hsk")]
+    public void The_skeleton_drops_vowels_articles_and_variant_letters(string name, string skeleton) =>
+        Gazetteer.Skeleton(name).ShouldBe(skeleton);
+}

@@ -136,6 +136,10 @@ public sealed class Gazetteer
         {
             AddName(span[columns[3]][alternate].Trim(), index);
         }
+        if (IsNotable(place))
+        {
+            AddSkeleton(span[columns[2]], index);
+        }
         return true;
     }
 
@@ -265,6 +269,87 @@ public sealed class Gazetteer
             }
         }
         return ((long)string.GetHashCode(folded[..length]) << 32) | (uint)index;
+    }
+
+    // Transliteration variants ("Dayr az Zawr", "Deir ez-Zor", "Kamishli") are found through a consonant skeleton of
+    // the ASCII name, kept for towns, cities and admin areas only: that is where spellings vary, and it keeps an
+    // allCountries load small.
+    private readonly Dictionary<string, int> _bySkeleton = new(StringComparer.Ordinal);
+    private readonly List<List<int>> _sharedSkeletons = [];
+
+    private static bool IsNotable(GazetteerPlace place) =>
+        place.FeatureClass == "A" || place.FeatureClass == "P" && (place.Population > 0 || place.FeatureCode.StartsWith("PPLA", StringComparison.Ordinal)
+            || place.FeatureCode == "PPLC");
+
+    private void AddSkeleton(ReadOnlySpan<char> asciiName, int index)
+    {
+        var skeleton = Skeleton(asciiName.ToString());
+        if (skeleton.Length < 2)
+        {
+            return;
+        }
+        if (!_bySkeleton.TryGetValue(skeleton, out var postings))
+        {
+            _bySkeleton[skeleton] = index;
+        }
+        else if (postings >= 0 && postings != index)
+        {
+            _sharedSkeletons.Add([postings, index]);
+            _bySkeleton[skeleton] = -_sharedSkeletons.Count;
+        }
+        else if (postings < 0 && !_sharedSkeletons[-postings - 1].Contains(index))
+        {
+            _sharedSkeletons[-postings - 1].Add(index);
+        }
+    }
+
+    /// <summary>
+    /// The consonant skeleton of a Latin name: articles dropped, vowels and w/y removed after a word's first letter,
+    /// q written k, a final h dropped, doubled letters single. "Deir ez-Zor", "Dayr az Zawr" and "Deir al-Zor" all give
+    /// "dr zr"; "Qamishli" and "Kamishli" give "kmshl".
+    /// </summary>
+    public static string Skeleton(string name)
+    {
+        var key = NameKey(name);
+        var builder = new System.Text.StringBuilder(key.Length);
+        foreach (var word in key.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (word[0] is >= '\u0600' and <= '\u06FF')
+            {
+                return "";
+            }
+            if (builder.Length > 0)
+            {
+                builder.Append(' ');
+            }
+            var start = builder.Length;
+            for (var i = 0; i < word.Length; i++)
+            {
+                var c = word[i] == 'q' ? 'k' : word[i];
+                var vowel = c is 'a' or 'e' or 'i' or 'o' or 'u' or 'y' or 'w';
+                if (i > 0 && (vowel || c == 'h' && i == word.Length - 1 && word[i - 1] is 'a' or 'e'))
+                {
+                    continue;
+                }
+                if (builder.Length > start && builder[^1] == c)
+                {
+                    continue;
+                }
+                builder.Append(c);
+            }
+        }
+        return builder.ToString();
+    }
+
+    /// <summary>Towns, cities and admin areas whose ASCII name has the same consonant skeleton as <paramref name="name"/>.</summary>
+    public IReadOnlyList<GazetteerPlace> FindBySkeleton(string name)
+    {
+        var skeleton = Skeleton(name);
+        if (skeleton.Length < 2 || !_bySkeleton.TryGetValue(skeleton, out var postings))
+        {
+            return [];
+        }
+        return (postings >= 0 ? [postings] : _sharedSkeletons[-postings - 1]).Select(i => _places[i]).ToList();
     }
 
     private IEnumerable<int> Postings(string key) =>

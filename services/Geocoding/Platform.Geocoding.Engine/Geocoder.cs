@@ -124,6 +124,16 @@ public sealed class Geocoder(Gazetteer gazetteer)
                 return new Prefix(prefix, candidates);
             }
         }
+        // No spelling matched: another transliteration of a town's name ("Dayr az Zawr" for "Deir ez-Zor").
+        for (var length = tokens.Count; length >= 1; length--)
+        {
+            var prefix = string.Join(' ', tokens.Take(length).Select(t => t.Text));
+            var variants = gazetteer.FindBySkeleton(prefix);
+            if (variants.Count > 0)
+            {
+                return new Prefix(prefix, variants.Select(place => (place, false)).ToList());
+            }
+        }
         return null;
     }
 
