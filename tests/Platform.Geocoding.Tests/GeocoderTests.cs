@@ -235,3 +235,33 @@ public class TransliterationTests(SyriaGazetteer fixture) : IClassFixture<SyriaG
     public void The_skeleton_drops_vowels_articles_and_variant_letters(string name, string skeleton) =>
         Gazetteer.Skeleton(name).ShouldBe(skeleton);
 }
+
+public class NamedAmbiguityTests(SyriaGazetteer fixture) : IClassFixture<SyriaGazetteer>
+{
+    private readonly Geocoder _geocoder = new(fixture.Gazetteer);
+
+    [Fact]
+    public void Hawija_near_Kirkuk_is_the_Iraqi_town()
+    {
+        var result = _geocoder.ResolveArticle([[new PlaceQuery("الحويجة", "in", [])], [new PlaceQuery("كركوك", "in", [])]])[0];
+
+        result!.Place.GeonameId.ShouldBe(390188);
+    }
+
+    [Fact]
+    public void Sinjar_in_Nineveh_province_is_in_Iraq()
+    {
+        var result = _geocoder.Resolve([new PlaceQuery("Sinjar", "in", []), new PlaceQuery("Nineveh province", "in", [])]);
+
+        result!.Place.CountryCode.ShouldBe("IQ");
+    }
+
+    [Fact]
+    public void A_province_alone_is_a_region_with_precision_3()
+    {
+        var result = _geocoder.Resolve([new PlaceQuery("محافظة دهوك", "in", [])]);
+
+        result!.Place.FeatureClass.ShouldBe("A");
+        result.Precision.ShouldBe(3);
+    }
+}
