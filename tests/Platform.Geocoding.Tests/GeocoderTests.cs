@@ -96,14 +96,15 @@ public class GazetteerLoadingTests
         var directory = Directory.CreateTempSubdirectory("gazetteer");
         try
         {
-            File.WriteAllLines(Path.Combine(directory.FullName, "SY.txt"),
+            // A country of its own, so the curated overlay (Syrian features) adds nothing here.
+            File.WriteAllLines(Path.Combine(directory.FullName, "XX.txt"),
             [
                 "172413\tAş Şuwar\tAs Suwar\tالصور\t35.50603\t40.65671\tP\tPPL\tSY\t\t07\t\t\t\t0\t\t\t\t",
                 "not a row",
                 "1\tBad latitude\tBad\t\tninety\t40\tP\tPPL\tSY\t\t07\t\t\t\t0\t\t\t\t",
             ]);
 
-            var gazetteer = Gazetteer.Load(new GazetteerOptions { Directory = directory.FullName, Countries = ["SY"] });
+            var gazetteer = Gazetteer.Load(new GazetteerOptions { Directory = directory.FullName, Countries = ["XX"] });
 
             gazetteer.Report.Places.ShouldBe(1);
             gazetteer.Report.MalformedRows.ShouldBe(2);
@@ -193,6 +194,36 @@ public class AdminInferenceTests(SyriaGazetteer fixture) : IClassFixture<SyriaGa
 
 public class WhosOnFirstTests(SyriaGazetteer fixture) : IClassFixture<SyriaGazetteer>
 {
+    [Fact]
+    public void The_curated_overlay_adds_aliases_to_a_feature_already_there_instead_of_a_twin()
+    {
+        var airports = fixture.Gazetteer.Find("Kamishli Airport");
+
+        airports.ShouldHaveSingleItem().Latitude.ShouldBe(37.0206, 1e-3);
+        fixture.Gazetteer.Find("مطار القامشلي").ShouldHaveSingleItem();
+    }
+
+    [Fact]
+    public void Without_the_extras_the_overlay_supplies_the_feature_itself()
+    {
+        var directory = Directory.CreateTempSubdirectory("gazetteer-overlay");
+        try
+        {
+            File.Copy(Path.Combine(RepositoryPaths.Gazetteer, "SY.txt"), Path.Combine(directory.FullName, "SY.txt"));
+
+            var gazetteer = Gazetteer.Load(new GazetteerOptions { Directory = directory.FullName, Countries = ["SY"] });
+
+            var airport = gazetteer.Find("مطار القامشلي").ShouldHaveSingleItem();
+            Gazetteer.IsWhosOnFirst(airport).ShouldBeTrue();
+            airport.Longitude.ShouldBe(41.1914, 1e-4);
+            airport.Admin1Code.ShouldBe("01");
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
     [Fact]
     public void Features_GeoNames_lacks_come_from_the_Whos_On_First_extras_without_a_GeoNames_id()
     {

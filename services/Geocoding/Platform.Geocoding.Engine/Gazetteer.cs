@@ -101,7 +101,7 @@ public sealed class Gazetteer
         }
         gazetteer.LoadAdminNames(Path.Combine(options.Directory, "admin1CodesASCII.txt"), gazetteer._admin1Names);
         gazetteer.LoadAdminNames(Path.Combine(options.Directory, "admin2Codes.txt"), gazetteer._admin2Names);
-        gazetteer.LoadOverlay();
+        gazetteer.LoadOverlay(countries);
         gazetteer.InferMissingAdmin1();
         gazetteer.Report = new GazetteerLoadReport(gazetteer._places.Count, gazetteer._byName.Count, malformed, files);
         return gazetteer;
@@ -211,7 +211,10 @@ public sealed class Gazetteer
         return malformed;
     }
 
-    /// <summary>True for a Who's On First feature (stored under its negated WOF id), which has no GeoNames id.</summary>
+    /// <summary>
+    /// True for a feature without a GeoNames id: a Who's On First extra (stored under its negated WOF id) or a
+    /// curated overlay feature.
+    /// </summary>
     public static bool IsWhosOnFirst(GazetteerPlace place) => place.GeonameId < 0;
 
     private void AddName(string name, int index) => AddName(name.AsSpan(), index);
@@ -373,24 +376,64 @@ public sealed class Gazetteer
         }
     }
 
-    private void LoadOverlay()
+    /// <summary>
+    /// The curated overlay (Data/overlay.tsv): aliases for GeoNames places ("geonameid, alias") and features the dumps
+    /// lack ("feature, key, name, lat, lon, country, feature class, feature code, aliases"). A feature already present
+    /// within 1 km under the same name (from the Who's On First extras, say) only gains the aliases.
+    /// </summary>
+    private void LoadOverlay(IReadOnlyCollection<string> countries)
     {
         using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("Data.overlay.tsv")
             ?? throw new InvalidOperationException("The curated gazetteer overlay is not embedded.");
         using var reader = new StreamReader(stream);
+        var features = 0;
         while (reader.ReadLine() is { } line)
         {
             var columns = line.Split('\t');
-            if (line.StartsWith('#') || columns.Length < 2
-                || !long.TryParse(columns[0], NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+            if (line.StartsWith('#') || columns.Length < 2)
             {
                 continue;
             }
+            if (columns[0] == "feature" && columns.Length >= 9)
+            {
+                features++;
+                AddOverlayFeature(columns, countries, features);
+                continue;
+            }
             // An alias for a place outside the loaded countries is simply not used.
-            if (_byId.TryGetValue(id, out var index))
+            if (long.TryParse(columns[0], NumberStyles.None, CultureInfo.InvariantCulture, out var id) && _byId.TryGetValue(id, out var index))
             {
                 AddName(columns[1], index);
             }
+        }
+    }
+
+    // Overlay features live below every Who's On First id: they too have no GeoNames id.
+    private const long OverlayIdBase = -9_000_000_000_000_000;
+
+    private void AddOverlayFeature(string[] columns, IReadOnlyCollection<string> countries, int ordinal)
+    {
+        if (!countries.Contains(columns[5])
+            || !double.TryParse(columns[3], NumberStyles.Float, CultureInfo.InvariantCulture, out var latitude)
+            || !double.TryParse(columns[4], NumberStyles.Float, CultureInfo.InvariantCulture, out var longitude))
+        {
+            return;
+        }
+        var aliases = columns[8].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var existing = Postings(NameKey(columns[2])).FirstOrDefault(i =>
+            Math.Abs(_places[i].Latitude - latitude) < 0.01 && Math.Abs(_places[i].Longitude - longitude) < 0.01, -1);
+        var index = existing;
+        if (existing < 0)
+        {
+            index = _places.Count;
+            var id = OverlayIdBase - ordinal;
+            _places.Add(new GazetteerPlace(id, columns[2], latitude, longitude, columns[6], columns[7], columns[5], "", "", 0));
+            _byId[id] = index;
+            AddName(columns[2], index);
+        }
+        foreach (var alias in aliases)
+        {
+            AddName(alias, index);
         }
     }
 
