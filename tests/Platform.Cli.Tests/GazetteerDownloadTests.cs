@@ -83,7 +83,8 @@ public sealed class GazetteerDownloadTests : IDisposable
         File.Exists(Path.Combine(_target.FullName, "SY.zip")).ShouldBeFalse();
         File.Exists(Path.Combine(_target.FullName, "admin1CodesASCII.txt")).ShouldBeTrue();
         var loaded = Platform.Geocoding.Engine.Gazetteer.Load(new Platform.Geocoding.Engine.GazetteerOptions { Directory = _target.FullName, Countries = ["SY"] });
-        loaded.Report.Places.ShouldBe(1);
+        loaded.Get(172413).ShouldNotBeNull().Name.ShouldBe("Aş Şuwar");
+        loaded.Report.MalformedRows.ShouldBe(0);
     }
 
     [Fact]
