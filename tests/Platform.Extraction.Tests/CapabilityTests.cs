@@ -77,3 +77,28 @@ public class CapabilityTests
     public void Place_relations_follow_their_cue(string language, string text, string relation) =>
         One(text, language).Places[0].Relation.ShouldBe(relation);
 }
+
+public class BetweenAndDistrictTests
+{
+    private static readonly IncidentExtractor Extractor = new();
+
+    [Theory]
+    [InlineData("ar", "اندلعت اشتباكات بين دير الزور والميادين اليوم.", "دير الزور", "الميادين")]
+    [InlineData("en", "Clashes broke out between Deir ez-Zor and Mayadin on Friday.", "Deir ez-Zor", "Mayadin")]
+    public void Between_two_places_gives_the_first_with_the_second_as_hint(string language, string text, string place, string hint)
+    {
+        var mention = Extractor.Extract(new ExtractionInput(text, language, new DateOnly(2020, 1, 24))).Single().Places[0];
+
+        mention.Relation.ShouldBe("between");
+        mention.Name.ShouldBe(place);
+        mention.Hints.ShouldBe([hint]);
+    }
+
+    [Fact]
+    public void A_district_cue_introduces_a_place()
+    {
+        var incident = Extractor.Extract(new ExtractionInput("قصفت القوات التركية قرى في قضاء سنجار أمس.", "ar", new DateOnly(2020, 1, 24))).Single();
+
+        incident.Places[0].Name.ShouldBe("سنجار");
+    }
+}

@@ -296,3 +296,27 @@ public class NamedAmbiguityTests(SyriaGazetteer fixture) : IClassFixture<SyriaGa
         result.Precision.ShouldBe(3);
     }
 }
+
+public class CliticTests(SyriaGazetteer fixture) : IClassFixture<SyriaGazetteer>
+{
+    private readonly Geocoder _geocoder = new(fixture.Gazetteer);
+
+    [Theory]
+    [InlineData("وسراقب", 164816)]
+    [InlineData("بسراقب", 164816)]
+    [InlineData("ومنبج", 167357)]
+    [InlineData("والقامشلي", 173377)]
+    [InlineData("للقامشلي", 173377)]
+    public void A_clitic_is_peeled_when_the_rest_is_a_known_name(string name, long geonameId) =>
+        _geocoder.Resolve([new PlaceQuery(name, "in", [])])!.Place.GeonameId.ShouldBe(geonameId);
+
+    [Fact]
+    public void A_name_that_starts_like_a_clitic_is_matched_whole()
+    {
+        // بنش (Binnish) begins with ب; it is found as written, not as ب + نش.
+        var result = _geocoder.Resolve([new PlaceQuery("بنش", "in", [])]);
+
+        result.ShouldNotBeNull();
+        result.MatchedText.ShouldBe("بنش");
+    }
+}

@@ -44,13 +44,13 @@ public sealed class IncidentExtractor(Lexicon lexicon)
             {
                 continue;
             }
-            if (frame.Places.Count == 0 && frames.Count > 0 && frame.Sentence - frames[^1].LastSentence <= 2
+            if (frame.HasNoOwnPlace && frames.Count > 0 && frame.Sentence - frames[^1].LastSentence <= 2
                 && frames[^1].EventType == frame.EventType)
             {
                 frames[^1].Absorb(frame);
                 continue;
             }
-            if (frame.Places.Count == 0 && frames.Count == 0)
+            if (frame.HasNoOwnPlace && frames.Count == 0)
             {
                 // A headline or lead without a place usually announces an event the body tells in full.
                 leads.Add(frame);
@@ -287,6 +287,17 @@ public sealed class IncidentExtractor(Lexicon lexicon)
             var last = NameEnd(folded, tokens, first);
             var hints = new List<string>();
             var relation = cue.Entry.Value.Value;
+            if (relation == "between" && BetweenSecond(tokens, first) is { } and)
+            {
+                // "بين دير الزور والميادين", "between Deir ez-Zor and al-Mayadin": the first place, with the second as hint.
+                last = and - 1;
+                var secondFirst = tokens[and].Text == "and" ? and + 1 : and;
+                if (secondFirst < tokens.Count)
+                {
+                    var second = OriginalText(folded, tokens, secondFirst, NameEnd(folded, tokens, secondFirst));
+                    hints.Add(tokens[and].Text != "and" && second.Length > 1 && second[0] == 'و' ? second[1..] : second);
+                }
+            }
             var direction = cues.FirstOrDefault(c => c.Entry.Value.Kind == "direction" && c.First > first && c.First <= last + 1);
             if (direction is not null)
             {
@@ -303,6 +314,19 @@ public sealed class IncidentExtractor(Lexicon lexicon)
             places.Add(new PlaceCandidate(new PlaceFound(name, relation, hints, new Span(start, length, name)), last));
         }
         return places;
+    }
+
+    /// <summary>Where the second name of "between X and Y" starts: the "and", or the Arabic word carrying و.</summary>
+    private static int? BetweenSecond(List<Token> tokens, int first)
+    {
+        for (var i = first + 1; i < tokens.Count && i <= first + PlaceWindow; i++)
+        {
+            if (tokens[i].Text == "and" || Tokenizer.IsArabic(tokens[i].Text) && tokens[i].Text.Length > 2 && tokens[i].Text[0] == 'و')
+            {
+                return i;
+            }
+        }
+        return null;
     }
 
     /// <summary>The last token of a name starting at <paramref name="first"/>: up to a few words, ending at punctuation or a cue.</summary>
@@ -531,6 +555,10 @@ public sealed class IncidentExtractor(Lexicon lexicon)
         public int? Arrests { get; private set; } = Arrests;
         public int LastSentence { get; private set; } = Sentence;
         public int MergedSentences { get; private set; }
+
+        // "بين المطلوبين والقوات" is as often two parties as two places: a sentence whose only places come from
+        // "between" may still continue the event before it.
+        public bool HasNoOwnPlace => Places.TrueForAll(p => p.Relation == "between");
 
         /// <summary>A later sentence that names no place of its own tells more of this event.</summary>
         public void Absorb(Frame later)

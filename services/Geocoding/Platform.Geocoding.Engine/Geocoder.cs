@@ -124,6 +124,20 @@ public sealed class Geocoder(Gazetteer gazetteer)
                 return new Prefix(prefix, candidates);
             }
         }
+        // "وحلب", "بسراقب", "للرقة": a conjunction or preposition glued to the name, peeled only when what remains is
+        // a known name (so "بنش" stays Binnish and is never read as ب + نش).
+        if (tokens.Count > 0 && Tokenizer.IsArabic(tokens[0].Text))
+        {
+            var rest = string.Join(' ', tokens.Skip(1).Select(t => t.Text));
+            foreach (var peeled in Tokenizer.ArabicStems(tokens[0].Text).Skip(1).Distinct(StringComparer.Ordinal))
+            {
+                var candidate = rest.Length == 0 ? peeled : $"{peeled} {rest}";
+                if (LongestKnownPrefix(candidate) is { } found)
+                {
+                    return found;
+                }
+            }
+        }
         // No spelling matched: another transliteration of a town's name ("Dayr az Zawr" for "Deir ez-Zor").
         for (var length = tokens.Count; length >= 1; length--)
         {
