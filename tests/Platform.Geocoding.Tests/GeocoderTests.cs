@@ -117,6 +117,25 @@ public class GazetteerLoadingTests
     }
 
     [Fact]
+    public void The_worldwide_dump_loads_under_its_own_name()
+    {
+        var directory = Directory.CreateTempSubdirectory("gazetteer-all");
+        try
+        {
+            File.Copy(Path.Combine(RepositoryPaths.Gazetteer, "SY.txt"), Path.Combine(directory.FullName, "allCountries.txt"));
+
+            var gazetteer = Gazetteer.Load(new GazetteerOptions { Directory = directory.FullName, Countries = ["allcountries"] });
+
+            gazetteer.Get(172413).ShouldNotBeNull();
+            gazetteer.Find("مطار القامشلي").ShouldNotBeEmpty();
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public void A_missing_folder_or_file_is_an_error_naming_the_setting()
     {
         Should.Throw<InvalidOperationException>(() => Gazetteer.Load(new GazetteerOptions { Directory = "/no/such/folder" }))

@@ -56,6 +56,9 @@ public sealed class Gazetteer
 
     public int Count => _places.Count;
 
+    /// <summary>The name of GeoNames' worldwide dump (allCountries.txt), accepted in the country list.</summary>
+    public const string AllCountries = "allCountries";
+
     /// <summary>Loads the configured country files; a missing file is an error naming the setting.</summary>
     public static Gazetteer Load(GazetteerOptions options)
     {
@@ -69,7 +72,9 @@ public sealed class Gazetteer
         var malformed = 0;
         var files = new List<string>();
         var countries = (options.Countries.Length > 0 ? options.Countries : GazetteerOptions.DefaultCountries)
-            .Select(c => c.Trim().ToUpperInvariant()).Where(c => c.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+            .Select(c => c.Trim()).Where(c => c.Length > 0)
+            .Select(c => c.Equals(AllCountries, StringComparison.OrdinalIgnoreCase) ? AllCountries : c.ToUpperInvariant())
+            .Distinct(StringComparer.Ordinal).ToList();
         foreach (var country in countries)
         {
             var path = Path.Combine(options.Directory, $"{country}.txt");
@@ -413,7 +418,7 @@ public sealed class Gazetteer
 
     private void AddOverlayFeature(string[] columns, IReadOnlyCollection<string> countries, int ordinal)
     {
-        if (!countries.Contains(columns[5])
+        if (!countries.Contains(columns[5]) && !countries.Contains(AllCountries)
             || !double.TryParse(columns[3], NumberStyles.Float, CultureInfo.InvariantCulture, out var latitude)
             || !double.TryParse(columns[4], NumberStyles.Float, CultureInfo.InvariantCulture, out var longitude))
         {
