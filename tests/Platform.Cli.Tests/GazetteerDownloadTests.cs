@@ -88,6 +88,43 @@ public sealed class GazetteerDownloadTests : IDisposable
     }
 
     [Fact]
+    public async Task A_corrupt_zip_is_a_clear_error_and_leaves_nothing_behind()
+    {
+        var port = FreePort();
+        using var server = new HttpListener();
+        server.Prefixes.Add($"http://127.0.0.1:{port}/");
+        server.Start();
+        var serving = Task.Run(async () =>
+        {
+            var context = await server.GetContextAsync();
+            await context.Response.OutputStream.WriteAsync("this is not a zip file"u8.ToArray());
+            context.Response.Close();
+        });
+        using var http = new HttpClient();
+
+        var error = await Should.ThrowAsync<UsageException>(GazetteerDownload.RunAsync(Arguments.Parse(
+            ["--countries", "SY", "--to", _target.FullName, "--base-url", $"http://127.0.0.1:{port}/"], new HashSet<string>()), http, CancellationToken.None));
+        await serving;
+        server.Stop();
+
+        error.Message.ShouldContain("not a valid zip");
+        _target.GetFiles().ShouldBeEmpty();
+    }
+
+    [Theory]
+    [InlineData("../x")]
+    [InlineData("Syria")]
+    public async Task Only_country_codes_or_allCountries_are_accepted(string country)
+    {
+        using var http = new HttpClient();
+
+        var error = await Should.ThrowAsync<UsageException>(GazetteerDownload.RunAsync(Arguments.Parse(
+            ["--countries", country, "--to", _target.FullName], new HashSet<string>()), http, CancellationToken.None));
+
+        error.Message.ShouldContain("not a country");
+    }
+
+    [Fact]
     public async Task Offline_fails_with_a_clear_message_and_leaves_no_partial_file()
     {
         using var http = new HttpClient();

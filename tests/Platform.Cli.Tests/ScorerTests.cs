@@ -101,3 +101,20 @@ public class GsrReadingTests
         rows[1].ShouldBe(["1", "x, \"y\"\nz", "3"]);
     }
 }
+
+public class OptionalMatchingTests
+{
+    [Fact]
+    public void An_optional_incident_never_takes_the_prediction_a_required_one_needs()
+    {
+        var required = new GoldIncident { EventType = "Battles", Location = new GoldLocation { Latitude = 35.5, Longitude = 40.6 }, Date = new GoldDate { Start = "2020-01-24", End = "2020-01-24" } };
+        var optional = required with { Location = new GoldLocation { Latitude = 35.51, Longitude = 40.6 }, Optional = true };
+        var predicted = required with { Location = new GoldLocation { Latitude = 35.512, Longitude = 40.6 } };
+
+        var result = Scorer.ScoreArticle("ar", [required, optional], [predicted]);
+
+        result.Pairs.ShouldHaveSingleItem().Gold.Optional.ShouldBeFalse();
+        result.FalseNegatives.ShouldBe(0);
+        result.FalsePositives.ShouldBe(0);
+    }
+}

@@ -102,3 +102,28 @@ public class BetweenAndDistrictTests
         incident.Places[0].Name.ShouldBe("سنجار");
     }
 }
+
+public class AmbiguousWordTests
+{
+    private static readonly IncidentExtractor Extractor = new();
+
+    [Fact]
+    public void One_and_two_are_not_Sunday_and_Monday()
+    {
+        // Published on Wednesday 2020-01-22; "أحد" is "one of", "أمس" is the day before.
+        var incident = Extractor.Extract(new ExtractionInput("قتل أحد عناصر قسد في اشتباك قرب بلدة تل تمر أمس.", "ar", new DateOnly(2020, 1, 22))).Single();
+
+        incident.DateStart.ShouldBe(new DateOnly(2020, 1, 21));
+        Extractor.Extract(new ExtractionInput("اشتباك قرب بلدة تل تمر يوم الأحد.", "ar", new DateOnly(2020, 1, 22))).Single().DateStart
+            .ShouldBe(new DateOnly(2020, 1, 19));
+    }
+
+    [Fact]
+    public void A_count_written_with_a_thousands_separator_is_never_a_year() =>
+        Extractor.Extract(new ExtractionInput("Clashes near the town of Saraqib killed 2,000 fighters.", "en", new DateOnly(2020, 1, 22)))
+            .Single().Fatalities.ShouldBe(2000);
+
+    [Fact]
+    public void Publication_dates_before_1900_are_refused() =>
+        Should.Throw<ArgumentOutOfRangeException>(() => Extractor.Extract(new ExtractionInput("text", "en", new DateOnly(1, 1, 5))));
+}

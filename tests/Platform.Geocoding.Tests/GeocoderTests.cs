@@ -339,3 +339,32 @@ public class CliticTests(SyriaGazetteer fixture) : IClassFixture<SyriaGazetteer>
         result.MatchedText.ShouldBe("بنش");
     }
 }
+
+public class GeocoderFallbackTests(SyriaGazetteer fixture) : IClassFixture<SyriaGazetteer>
+{
+    private readonly Geocoder _geocoder = new(fixture.Gazetteer);
+
+    [Fact]
+    public void A_generic_word_with_an_unknown_name_finds_nothing_even_by_skeleton() =>
+        _geocoder.Resolve([new PlaceQuery("Tel Xyzzy", "in", [])]).ShouldBeNull();
+
+    [Fact]
+    public void A_prefix_ending_in_an_article_is_never_tried()
+    {
+        var result = _geocoder.Resolve([new PlaceQuery("Dair al-Zour", "in", [])]);
+
+        result.ShouldNotBeNull();
+        result.Place.CountryCode.ShouldBe("SY");
+        result.Place.Admin1Code.ShouldBe("07");
+    }
+
+    [Fact(Timeout = 10_000)]
+    public async Task Names_made_of_clitic_letters_are_resolved_quickly()
+    {
+        var name = "قرية " + new string('ل', 40);
+
+        var result = await Task.Run(() => _geocoder.ResolveArticle([[new PlaceQuery(name, "in", [])]]));
+
+        result.ShouldHaveSingleItem();
+    }
+}

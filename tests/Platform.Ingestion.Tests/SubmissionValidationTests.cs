@@ -60,6 +60,10 @@ public class SubmissionValidationTests
             .Message.ShouldContain("YYYY-MM-DD");
         // Day and month order differ between countries: only ISO 8601 is accepted.
         Should.Throw<ArticleRejectedException>(() => SubmitArticleHandler.Prepare(Text("text", published: "01/02/2020"), Options, Today));
+        // Relative dates reach back from the publication date: ancient or future dates are refused.
+        Should.Throw<ArticleRejectedException>(() => SubmitArticleHandler.Prepare(Text("text", published: "0001-01-05"), Options, Today))
+            .Message.ShouldContain("out of range");
+        Should.Throw<ArticleRejectedException>(() => SubmitArticleHandler.Prepare(Text("text", published: "2030-01-01"), Options, Today));
         SubmitArticleHandler.Prepare(Text("text", published: "2020-01-24T21:30:00+03:00"), Options, Today).PublishedOn
             .ShouldBe(new DateOnly(2020, 1, 24));
     }

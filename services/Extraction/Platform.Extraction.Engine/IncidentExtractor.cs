@@ -13,6 +13,9 @@ public sealed class IncidentExtractor(Lexicon lexicon)
     /// <summary>Changes whenever rules or lexicons change: downstream stages key idempotency and revisions on it.</summary>
     public const string Version = "extraction-0.2.0";
 
+    /// <summary>The earliest publication year the engine accepts (relative dates reach back from it).</summary>
+    public const int MinimumYear = 1900;
+
     private const int ModalityWindow = 4;
     private const int PlaceWindow = 3;
 
@@ -23,6 +26,10 @@ public sealed class IncidentExtractor(Lexicon lexicon)
     public IReadOnlyList<IncidentFound> Extract(ExtractionInput input)
     {
         ArgumentNullException.ThrowIfNull(input);
+        if (input.PublishedOn.Year < MinimumYear)
+        {
+            throw new ArgumentOutOfRangeException(nameof(input), input.PublishedOn, $"Publication dates before {MinimumYear} are not supported.");
+        }
         if (string.IsNullOrWhiteSpace(input.Text))
         {
             return [];
@@ -58,12 +65,18 @@ public sealed class IncidentExtractor(Lexicon lexicon)
             }
             frames.Add(frame);
         }
+        var firstOfType = new Dictionary<string, Frame>(StringComparer.Ordinal);
+        foreach (var frame in frames)
+        {
+            firstOfType.TryAdd(frame.EventType, frame);
+        }
         foreach (var lead in leads)
         {
-            var told = frames.FirstOrDefault(f => f.EventType == lead.EventType);
+            var told = firstOfType.GetValueOrDefault(lead.EventType);
             if (told is null)
             {
                 frames.Add(lead);
+                firstOfType[lead.EventType] = lead;
             }
             else
             {
@@ -507,7 +520,9 @@ public sealed class IncidentExtractor(Lexicon lexicon)
             }
             // "on 24 January", "في آذار 2018", "in 2019": dates and years, not counts.
             var besideMonth = cues.Any(c => c.Entry.Value.Kind == "month" && (c.Last == i - 1 || c.First == i + 1));
-            if (besideMonth || n is >= 1900 and <= 2100)
+            // "2,000" written with a separator is a count, never a year.
+            var separated = tokens[i].End - tokens[i].Start != tokens[i].Text.Length;
+            if (besideMonth || n is >= 1900 and <= 2100 && !separated)
             {
                 continue;
             }

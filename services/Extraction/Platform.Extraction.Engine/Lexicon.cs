@@ -89,6 +89,7 @@ public sealed class PhraseIndex<T>
     // The forms of a word are the same every time it is met: cache them (bounded, shared by all threads).
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string[]> FormCache = new(StringComparer.Ordinal);
     private const int FormCacheLimit = 200_000;
+    private static int _formCacheSize;
 
     private static string[] Forms(string token)
     {
@@ -97,9 +98,11 @@ public sealed class PhraseIndex<T>
             return cached;
         }
         var forms = Tokenizer.IsArabic(token) ? Tokenizer.ArabicStems(token).Distinct(StringComparer.Ordinal).ToArray() : [token];
-        if (FormCache.Count >= FormCacheLimit)
+        // A counter, not FormCache.Count: Count takes every lock of the dictionary and would serialise the consumers.
+        if (Interlocked.Increment(ref _formCacheSize) > FormCacheLimit)
         {
             FormCache.Clear();
+            Interlocked.Exchange(ref _formCacheSize, 0);
         }
         FormCache.TryAdd(token, forms);
         return forms;

@@ -125,9 +125,14 @@ public sealed class Gazetteer
             || !long.TryParse(span[columns[0]], NumberStyles.None, CultureInfo.InvariantCulture, out var id)
             || !double.TryParse(span[columns[4]], NumberStyles.Float, CultureInfo.InvariantCulture, out var latitude)
             || !double.TryParse(span[columns[5]], NumberStyles.Float, CultureInfo.InvariantCulture, out var longitude)
-            || latitude is < -90 or > 90 || longitude is < -180 or > 180)
+            || !ValidCoordinates(latitude, longitude))
         {
             return false;
+        }
+        if (_byId.ContainsKey(id))
+        {
+            // The same row from two files (allCountries and a country file): one place.
+            return true;
         }
         _ = long.TryParse(span[columns[14]], NumberStyles.None, CultureInfo.InvariantCulture, out var population);
         var place = new GazetteerPlace(id, line[columns[1]], latitude, longitude, Code(span[columns[6]]), Code(span[columns[7]]),
@@ -160,6 +165,9 @@ public sealed class Gazetteer
         _byName.EnsureCapacity(_byName.Count + rows);
     }
 
+    private static bool ValidCoordinates(double latitude, double longitude) =>
+        double.IsFinite(latitude) && double.IsFinite(longitude) && latitude is >= -90 and <= 90 && longitude is >= -180 and <= 180;
+
     private string Code(ReadOnlySpan<char> value)
     {
         var lookup = _codes.GetAlternateLookup<ReadOnlySpan<char>>();
@@ -190,7 +198,8 @@ public sealed class Gazetteer
             if (columns.Length < 6
                 || !long.TryParse(columns[0], NumberStyles.None, CultureInfo.InvariantCulture, out var wofId)
                 || !double.TryParse(columns[4], NumberStyles.Float, CultureInfo.InvariantCulture, out var latitude)
-                || !double.TryParse(columns[5], NumberStyles.Float, CultureInfo.InvariantCulture, out var longitude))
+                || !double.TryParse(columns[5], NumberStyles.Float, CultureInfo.InvariantCulture, out var longitude)
+                || !ValidCoordinates(latitude, longitude))
             {
                 malformed++;
                 continue;
@@ -420,7 +429,8 @@ public sealed class Gazetteer
     {
         if (!countries.Contains(columns[5]) && !countries.Contains(AllCountries)
             || !double.TryParse(columns[3], NumberStyles.Float, CultureInfo.InvariantCulture, out var latitude)
-            || !double.TryParse(columns[4], NumberStyles.Float, CultureInfo.InvariantCulture, out var longitude))
+            || !double.TryParse(columns[4], NumberStyles.Float, CultureInfo.InvariantCulture, out var longitude)
+            || !ValidCoordinates(latitude, longitude))
         {
             return;
         }
@@ -595,6 +605,9 @@ public sealed class Gazetteer
         }
         return written;
     }
+
+    /// <summary>True for a Latin article ("al", "el", "ez", ...).</summary>
+    public static bool IsArticle(string word) => IsLatinArticle(word);
 
     private static bool IsLatinArticle(ReadOnlySpan<char> word) =>
         word is "al" or "el" or "ad" or "ar" or "as" or "ash" or "at" or "az" or "ed" or "er" or "es" or "et" or "ez" or "an" or "en";

@@ -30,8 +30,8 @@ public sealed class Geocoder(Gazetteer gazetteer)
     private static readonly HashSet<string> GenericNameWords = new(StringComparer.Ordinal)
     {
         "خربه", "تل", "عين", "راس", "جبل", "وادي", "بير", "دير", "كفر", "ام", "ابو", "قريه", "حي", "مزرعه",
-        "khirbet", "khirbat", "tell", "tall", "ain", "ayn", "ras", "jabal", "jebel", "wadi", "bir", "deir", "dayr",
-        "kafr", "umm", "abu", "hay",
+        "khirbet", "khirbat", "tell", "tall", "tel", "tal", "ain", "ayn", "ras", "jabal", "jebel", "wadi", "bir", "deir",
+        "dayr", "dair", "kafr", "umm", "abu", "hay",
     };
 
     // The same written form, article included, outweighs a larger town that shares the bare name.
@@ -109,10 +109,41 @@ public sealed class Geocoder(Gazetteer gazetteer)
     /// <summary>The longest prefix of <paramref name="name"/> that names a known place: "رأس العين" is not "رأس".</summary>
     private Prefix? LongestKnownPrefix(string name)
     {
-        var tokens = Tokenizer.Tokenize(TextFolding.Fold(name));
+        var tokens = Tokenizer.Tokenize(TextFolding.Fold(name)).Select(t => t.Text).ToList();
+        if (KnownPrefix(tokens) is { } found)
+        {
+            return found;
+        }
+        // "وحلب", "بسراقب", "للرقة": a conjunction or preposition glued to the name, peeled only when what remains is
+        // a known name (so "بنش" stays Binnish and is never read as ب + نش). One level only: no recursion.
+        if (tokens.Count > 0 && Tokenizer.IsArabic(tokens[0]))
+        {
+            foreach (var peeled in Tokenizer.ArabicStems(tokens[0]).Skip(1).Distinct(StringComparer.Ordinal))
+            {
+                if (KnownPrefix([peeled, .. tokens.Skip(1)]) is { } peeledFound)
+                {
+                    return peeledFound;
+                }
+            }
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// Longest prefix first; at each length the spelling, then ("Dayr az Zawr" for "Deir ez-Zor") the consonant
+    /// skeleton of a town's other transliterations. A prefix ending in an article, or a generic first word standing
+    /// alone for a longer name, is never tried.
+    /// </summary>
+    private Prefix? KnownPrefix(List<string> tokens)
+    {
         for (var length = tokens.Count; length >= 1; length--)
         {
-            var prefix = string.Join(' ', tokens.Take(length).Select(t => t.Text));
+            var prefix = string.Join(' ', tokens.Take(length));
+            var last = tokens[length - 1];
+            if (length < tokens.Count && Gazetteer.IsArticle(last))
+            {
+                continue;
+            }
             // "خربة عمو" is not "خربة": a generic first word of a longer name never stands for the whole.
             if (length == 1 && tokens.Count > 1 && GenericNameWords.Contains(Tokenizer.StripArticle(prefix)))
             {
@@ -123,25 +154,6 @@ public sealed class Geocoder(Gazetteer gazetteer)
             {
                 return new Prefix(prefix, candidates);
             }
-        }
-        // "وحلب", "بسراقب", "للرقة": a conjunction or preposition glued to the name, peeled only when what remains is
-        // a known name (so "بنش" stays Binnish and is never read as ب + نش).
-        if (tokens.Count > 0 && Tokenizer.IsArabic(tokens[0].Text))
-        {
-            var rest = string.Join(' ', tokens.Skip(1).Select(t => t.Text));
-            foreach (var peeled in Tokenizer.ArabicStems(tokens[0].Text).Skip(1).Distinct(StringComparer.Ordinal))
-            {
-                var candidate = rest.Length == 0 ? peeled : $"{peeled} {rest}";
-                if (LongestKnownPrefix(candidate) is { } found)
-                {
-                    return found;
-                }
-            }
-        }
-        // No spelling matched: another transliteration of a town's name ("Dayr az Zawr" for "Deir ez-Zor").
-        for (var length = tokens.Count; length >= 1; length--)
-        {
-            var prefix = string.Join(' ', tokens.Take(length).Select(t => t.Text));
             var variants = gazetteer.FindBySkeleton(prefix);
             if (variants.Count > 0)
             {

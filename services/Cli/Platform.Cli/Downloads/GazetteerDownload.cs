@@ -19,18 +19,21 @@ public static class GazetteerDownload
         var baseUrl = new Uri(arguments.Get("base-url", DefaultBaseUrl).TrimEnd('/') + "/");
         Directory.CreateDirectory(target);
 
-        foreach (var country in countries)
+        var names = countries.Select(country => country.Equals("allCountries", StringComparison.OrdinalIgnoreCase) ? "allCountries"
+            : country.Length == 2 && country.All(char.IsAsciiLetter) ? country.ToUpperInvariant()
+            : throw new UsageException($"'{country}' is not a country: give ISO codes such as SY,IQ or allCountries.")).ToList();
+        foreach (var name in names)
         {
-            var name = country.Equals("allCountries", StringComparison.OrdinalIgnoreCase) ? "allCountries" : country.ToUpperInvariant();
             var zip = Path.Combine(target, $"{name}.zip");
-            await DownloadAsync(http, new Uri(baseUrl, $"{name}.zip"), zip, cancellationToken);
-            using (var archive = ZipFile.OpenRead(zip))
+            try
             {
-                var entry = archive.GetEntry($"{name}.txt")
-                    ?? throw new UsageException($"{name}.zip holds no {name}.txt: is {baseUrl} a GeoNames dump folder?");
-                entry.ExtractToFile(Path.Combine(target, $"{name}.txt"), overwrite: true);
+                await DownloadAsync(http, new Uri(baseUrl, $"{name}.zip"), zip, cancellationToken);
+                Unzip(zip, $"{name}.txt", Path.Combine(target, $"{name}.txt"), baseUrl);
             }
-            File.Delete(zip);
+            finally
+            {
+                File.Delete(zip);
+            }
             Console.WriteLine($"{name}.txt");
         }
         foreach (var table in AdminTables)
@@ -40,6 +43,30 @@ public static class GazetteerDownload
         }
         Console.WriteLine($"GeoNames data (CC BY 4.0, geonames.org) in {Path.GetFullPath(target)}: set Gazetteer__Directory to it.");
         return 0;
+    }
+
+    /// <summary>Unzips one entry next to its destination, then moves it in: an interrupted unzip leaves the old file.</summary>
+    private static void Unzip(string zip, string entryName, string destination, Uri baseUrl)
+    {
+        var partial = destination + ".partial";
+        try
+        {
+            using (var archive = ZipFile.OpenRead(zip))
+            {
+                var entry = archive.GetEntry(entryName)
+                    ?? throw new UsageException($"{Path.GetFileName(zip)} holds no {entryName}: is {baseUrl} a GeoNames dump folder?");
+                entry.ExtractToFile(partial, overwrite: true);
+            }
+            File.Move(partial, destination, overwrite: true);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new UsageException($"{Path.GetFileName(zip)} is not a valid zip file: {e.Message}");
+        }
+        finally
+        {
+            File.Delete(partial);
+        }
     }
 
     private static async Task DownloadAsync(HttpClient http, Uri source, string path, CancellationToken cancellationToken)
@@ -64,12 +91,23 @@ public static class GazetteerDownload
                 throw new UsageException($"Cannot download {source}: HTTP {(int)response.StatusCode} {response.ReasonPhrase}.");
             }
             var partial = path + ".partial";
-            await using (var file = File.Create(partial))
+            try
             {
-                await response.Content.CopyToAsync(file, cancellationToken);
+                await using (var file = File.Create(partial))
+                {
+                    await response.Content.CopyToAsync(file, cancellationToken);
+                }
+                // Only a complete download replaces what was there.
+                File.Move(partial, path, overwrite: true);
             }
-            // Only a complete download replaces what was there.
-            File.Move(partial, path, overwrite: true);
+            catch (Exception e) when (e is HttpRequestException or IOException)
+            {
+                throw new UsageException($"Downloading {source} broke off: {e.Message}. Nothing was replaced; try again.");
+            }
+            finally
+            {
+                File.Delete(partial);
+            }
         }
     }
 }

@@ -13,6 +13,10 @@ public sealed class ArticlePipeline(IncidentExtractor extractor, Geocoder geocod
         {
             throw new UsageException($"Article '{article.Id}': 'published' must be YYYY-MM-DD, not '{article.Published}'.");
         }
+        if (published.Year < IncidentExtractor.MinimumYear)
+        {
+            throw new UsageException($"Article '{article.Id}': 'published' {article.Published} is before {IncidentExtractor.MinimumYear}.");
+        }
         var found = extractor.Extract(new ExtractionInput(article.Text, article.Language, published));
         var places = geocoder.ResolveArticle(found
             .Select(incident => (IReadOnlyList<PlaceQuery>)incident.Places.Select(p => new PlaceQuery(p.Name, p.Relation, p.Hints)).ToList())

@@ -54,8 +54,9 @@ public static class Scorer
         var usedPredicted = new HashSet<int>();
         var pairs = new List<MatchedPair>();
         var optionalMatches = 0;
-        // Required gold first at equal distance, so an optional incident never takes a prediction a required one needs.
-        foreach (var (g, p, distance) in candidates.OrderBy(c => c.Distance).ThenBy(c => gold[c.Gold].Optional))
+        // Required gold first, closest pairs first; optional gold only takes what is left, so it never takes a
+        // prediction a required incident needs.
+        foreach (var (g, p, distance) in candidates.OrderBy(c => gold[c.Gold].Optional).ThenBy(c => c.Distance))
         {
             if (usedGold.Contains(g) || usedPredicted.Contains(p))
             {

@@ -16,6 +16,10 @@ public sealed class ArticleIngestedConsumer(IncidentExtractor extractor, ILogger
         {
             throw new PermanentMessageException("ArticleIngested needs an ArticleId and a non-empty Text.");
         }
+        if (article.PublishedOn.Year < IncidentExtractor.MinimumYear)
+        {
+            throw new PermanentMessageException($"ArticleIngested.PublishedOn {article.PublishedOn:yyyy-MM-dd} is before {IncidentExtractor.MinimumYear}.");
+        }
         var found = extractor.Extract(new ExtractionInput(article.Text, article.Language, article.PublishedOn));
         var incidents = found.Select((incident, ordinal) => ToMessage(incident, ordinal)).ToList();
         logger.LogInformation("Article {ArticleId}: {Count} incidents", article.ArticleId, incidents.Count);

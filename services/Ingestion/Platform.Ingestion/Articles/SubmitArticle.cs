@@ -41,6 +41,9 @@ public sealed class SubmitArticleHandler(IDocumentStore store, TimeProvider cloc
 {
     internal const string TraceParentHeader = "traceparent";
 
+    /// <summary>Extraction resolves relative dates back from the publication date; older dates are not news.</summary>
+    public const int MinimumPublicationYear = 1900;
+
     public async Task<ArticleAccepted> HandleAsync(SubmitArticle command, CancellationToken cancellationToken)
     {
         var prepared = Prepare(command, options.Value, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime));
@@ -123,6 +126,11 @@ public sealed class SubmitArticleHandler(IDocumentStore store, TimeProvider cloc
                 && !TryParseTimestamp(value, out publishedOn))
             {
                 throw new ArticleRejectedException($"Publication date '{command.PublishedOn}' is not a date: use YYYY-MM-DD.");
+            }
+            if (publishedOn.Year < MinimumPublicationYear || publishedOn > today.AddDays(1))
+            {
+                throw new ArticleRejectedException(
+                    $"Publication date {command.PublishedOn} is out of range: from {MinimumPublicationYear}-01-01 to tomorrow.");
             }
         }
 
