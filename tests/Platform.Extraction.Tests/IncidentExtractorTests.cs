@@ -152,6 +152,26 @@ public class IncidentExtractorTests
     }
 
     [Fact]
+    public void One_extractor_shared_by_many_threads_gives_what_one_thread_gives()
+    {
+        var articles = File.ReadLines(RepositoryPaths.GoldDev).Select(line =>
+        {
+            using var document = JsonDocument.Parse(line);
+            var root = document.RootElement;
+            return new ExtractionInput(root.GetProperty("text").GetString()!, root.GetProperty("lang").GetString()!,
+                DateOnly.Parse(root.GetProperty("published").GetString()!, System.Globalization.CultureInfo.InvariantCulture));
+        }).ToList();
+        var shared = new IncidentExtractor();
+        var expected = articles.Select(a => JsonSerializer.Serialize(shared.Extract(a))).ToList();
+
+        var results = new System.Collections.Concurrent.ConcurrentBag<(int Index, string Json)>();
+        Parallel.For(0, articles.Count * 50, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i =>
+            results.Add((i % articles.Count, JsonSerializer.Serialize(shared.Extract(articles[i % articles.Count])))));
+
+        results.ShouldAllBe(r => r.Json == expected[r.Index]);
+    }
+
+    [Fact]
     public void The_same_input_gives_the_same_output()
     {
         var (text, published) = Gold("dev-en-idlib-2019-06");
