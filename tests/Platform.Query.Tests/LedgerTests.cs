@@ -149,6 +149,34 @@ public sealed class LedgerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_Arabic_and_an_English_report_of_one_raid_become_one_incident_with_two_sources()
+    {
+        var arabic = Guid.NewGuid();
+        var english = Guid.NewGuid();
+        await _publisher!.Publish(Message(arabic, ("Battles", "2020-01-24", 35.50603, 40.65671)) with
+        {
+            Article = new ArticleReference(arabic, "ar", "إنزال جوي قرب الصور", new DateOnly(2020, 1, 24), null, "Orient Net"),
+        });
+        await WaitForArticleAsync(arabic, 1);
+        await _publisher.Publish(Message(english, ("Battles", "2020-01-24", 35.51, 40.66)) with
+        {
+            Article = new ArticleReference(english, "en", "Coalition raid near al-Sur", new DateOnly(2020, 1, 24), null, "Example Wire"),
+        });
+
+        var incidents = new List<Incident>();
+        await RabbitQueues.EventuallyAsync(async () =>
+        {
+            incidents = await SearchAsync(new SearchIncidentsRequest { ArticleId = english.ToString() });
+            return incidents.Count > 0;
+        }, TimeSpan.FromSeconds(30));
+
+        var incident = incidents.ShouldHaveSingleItem();
+        incident.Sources.Select(x => x.Language).ShouldBe(["ar", "en"]);
+        incident.Version.ShouldBe(2);
+        (await SearchAsync(new SearchIncidentsRequest { ArticleId = arabic.ToString() })).ShouldHaveSingleItem().IncidentId.ShouldBe(incident.IncidentId);
+    }
+
+    [Fact]
     public async Task Invalid_search_arguments_are_rejected()
     {
         var badDate = await Should.ThrowAsync<RpcException>(_client.SearchIncidentsAsync(new SearchIncidentsRequest { FromDate = "24/01/2020" }).ResponseAsync);

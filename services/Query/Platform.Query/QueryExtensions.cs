@@ -15,6 +15,7 @@ public static class QueryExtensions
         builder.AddPlatformMarten(ServiceName, options =>
         {
             options.Events.MapEventType<IncidentReported>("incident_reported");
+            options.Events.MapEventType<IncidentCorroborated>("incident_corroborated");
             options.Projections.Add<IncidentDetailsProjection>(ProjectionLifecycle.Inline);
             options.Schema.For<IncidentDetails>()
                 .Index(x => x.EventType)

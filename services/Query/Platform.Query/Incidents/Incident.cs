@@ -48,6 +48,17 @@ public sealed record IncidentReported(
     int? Arrests,
     IncidentSource Source);
 
+/// <summary>
+/// Stored event: another article reported an incident already on record (same type, place and time, compatible
+/// actors). It adds a source; the incident keeps the largest counts any source gave.
+/// </summary>
+public sealed record IncidentCorroborated(
+    Guid IncidentId,
+    IReadOnlyList<IncidentActor> Actors,
+    int? Fatalities,
+    int? Arrests,
+    IncidentSource Source);
+
 /// <summary>Read model: an incident with every source that reported it.</summary>
 public sealed class IncidentDetails
 {

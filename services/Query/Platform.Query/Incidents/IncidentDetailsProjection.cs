@@ -26,4 +26,24 @@ public sealed class IncidentDetailsProjection : SingleStreamProjection<IncidentD
             Version = reported.Version,
         };
     }
+
+    public static IncidentDetails Apply(IEvent<IncidentCorroborated> corroborated, IncidentDetails incident)
+    {
+        var e = corroborated.Data;
+        incident.Sources.Add(e.Source);
+        if (!incident.ArticleIds.Contains(e.Source.ArticleId))
+        {
+            incident.ArticleIds.Add(e.Source.ArticleId);
+        }
+        foreach (var actor in e.Actors.Where(a => incident.Actors.TrueForAll(existing => existing.ActorId != a.ActorId)))
+        {
+            incident.Actors.Add(actor);
+        }
+        incident.Fatalities = Max(incident.Fatalities, e.Fatalities);
+        incident.Arrests = Max(incident.Arrests, e.Arrests);
+        incident.Version = corroborated.Version;
+        return incident;
+    }
+
+    private static int? Max(int? a, int? b) => a is null ? b : b is null ? a : Math.Max(a.Value, b.Value);
 }

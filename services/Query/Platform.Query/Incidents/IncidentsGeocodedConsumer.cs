@@ -1,5 +1,5 @@
+using JasperFx.Events;
 using Marten;
-using Marten.Exceptions;
 using MassTransit;
 using Platform.Contracts;
 using Platform.ServiceDefaults;
@@ -7,12 +7,17 @@ using Platform.ServiceDefaults;
 namespace Platform.Query.Incidents;
 
 /// <summary>
-/// Records geocoded incidents in the ledger: one stream per incident. Idempotent: the stream id is derived
-/// from the article and the incident's ordinal, so a redelivered message finds its streams and adds nothing.
+/// Records geocoded incidents in the ledger. Each report either starts an incident or corroborates one on record
+/// (<see cref="IncidentLedger"/>). Idempotent: reports of this article already on record are skipped, so a
+/// redelivered message adds nothing; appends to existing streams are checked with optimistic concurrency.
 /// </summary>
 public sealed class IncidentsGeocodedConsumer(IDocumentStore store, ILogger<IncidentsGeocodedConsumer> logger)
     : IConsumer<IncidentsGeocoded>
 {
+    // The coarse filter before the ledger's rule: about 11 km of latitude, two days either side.
+    private const double CandidateBoxDegrees = 0.1;
+    private const int CandidateDays = 2;
+
     public async Task Consume(ConsumeContext<IncidentsGeocoded> context)
     {
         var message = context.Message;
@@ -20,34 +25,66 @@ public sealed class IncidentsGeocodedConsumer(IDocumentStore store, ILogger<Inci
         {
             throw new PermanentMessageException("IncidentsGeocoded needs an Article with an ArticleId and an Incidents list.");
         }
+        var cancellationToken = context.CancellationToken;
+        var articleId = message.Article.ArticleId;
         await using var session = store.LightweightSession();
-        var started = 0;
+        var onRecord = await session.Query<IncidentDetails>().Where(x => x.ArticleIds.Contains(articleId)).ToListAsync(cancellationToken);
+        var recordedOrdinals = onRecord.SelectMany(i => i.Sources).Where(s => s.ArticleId == articleId).Select(s => s.Ordinal).ToHashSet();
+        var streams = new Dictionary<Guid, IEventStream<IncidentDetails>>();
+        int started = 0, corroborated = 0;
         foreach (var geocoded in message.Incidents)
         {
-            var incidentId = IncidentIdentity.For(message.Article.ArticleId, geocoded.Incident.Ordinal);
-            if (await session.Events.FetchStreamStateAsync(incidentId, context.CancellationToken) is not null)
+            if (recordedOrdinals.Contains(geocoded.Incident.Ordinal))
             {
                 continue;
             }
-            session.Events.StartStream<IncidentDetails>(incidentId, IncidentMapping.ToReported(incidentId, message, geocoded));
-            started++;
+            var report = IncidentMapping.ToReport(message, geocoded);
+            var candidates = report.Place is null ? [] : await CandidatesAsync(session, report, cancellationToken);
+            var decision = IncidentLedger.Decide(report, candidates, IncidentIdentity.For(articleId, geocoded.Incident.Ordinal));
+            if (decision.StartsStream)
+            {
+                session.Events.StartStream<IncidentDetails>(decision.IncidentId, decision.Event);
+                started++;
+                continue;
+            }
+            if (!streams.TryGetValue(decision.IncidentId, out var stream))
+            {
+                streams[decision.IncidentId] = stream = await session.Events.FetchForWriting<IncidentDetails>(decision.IncidentId, cancellationToken);
+            }
+            stream.AppendOne(decision.Event);
+            corroborated++;
         }
-        if (started == 0)
+        if (started + corroborated == 0)
         {
-            logger.LogInformation("Article {ArticleId}: nothing new ({Count} incidents already recorded)",
-                message.Article.ArticleId, message.Incidents.Count);
+            logger.LogInformation("Article {ArticleId}: nothing new ({Count} incidents already recorded)", articleId, message.Incidents.Count);
             return;
         }
         try
         {
-            await session.SaveChangesAsync(context.CancellationToken);
+            await session.SaveChangesAsync(cancellationToken);
         }
-        catch (ExistingStreamIdCollisionException)
+        catch (Marten.Exceptions.ExistingStreamIdCollisionException)
         {
-            // A concurrent redelivery recorded them first; the retry sees the streams and adds nothing.
-            throw new ConcurrentRecordingException(message.Article.ArticleId);
+            // A concurrent redelivery recorded them first; the retry finds them on record and adds nothing.
+            throw new ConcurrentRecordingException(articleId);
         }
-        logger.LogInformation("Article {ArticleId}: recorded {Count} incidents", message.Article.ArticleId, started);
+        logger.LogInformation("Article {ArticleId}: {Started} new incidents, {Corroborated} corroborations", articleId, started, corroborated);
+    }
+
+    private static async Task<IReadOnlyList<IncidentDetails>> CandidatesAsync(IQuerySession session, IncidentReport report, CancellationToken cancellationToken)
+    {
+        var place = report.Place!;
+        var lonDelta = CandidateBoxDegrees / Math.Max(0.2, Math.Cos(place.Latitude * Math.PI / 180));
+        double minLat = place.Latitude - CandidateBoxDegrees, maxLat = place.Latitude + CandidateBoxDegrees;
+        double minLon = place.Longitude - lonDelta, maxLon = place.Longitude + lonDelta;
+        var from = report.DateStart.AddDays(-CandidateDays);
+        var to = report.DateEnd.AddDays(CandidateDays);
+        var eventType = report.EventType;
+        return await session.Query<IncidentDetails>()
+            .Where(x => x.EventType == eventType && x.DateStart <= to && x.DateEnd >= from && x.Place != null
+                && x.Place.Latitude >= minLat && x.Place.Latitude <= maxLat && x.Place.Longitude >= minLon && x.Place.Longitude <= maxLon)
+            .Take(50)
+            .ToListAsync(cancellationToken);
     }
 }
 
@@ -63,7 +100,7 @@ public static class IncidentIdentity
 /// <summary>The one place where wire messages become stored events.</summary>
 public static class IncidentMapping
 {
-    public static IncidentReported ToReported(Guid incidentId, IncidentsGeocoded message, GeocodedIncident geocoded)
+    public static IncidentReport ToReport(IncidentsGeocoded message, GeocodedIncident geocoded)
     {
         var incident = geocoded.Incident;
         var article = message.Article;
@@ -71,8 +108,7 @@ public static class IncidentMapping
             ? new IncidentPlace(p.GeonameId, p.Name, p.Latitude, p.Longitude, p.Precision, p.CountryCode,
                 p.Admin1Code, p.Admin1Name, p.Admin2Code, p.Admin2Name, p.MatchedText, p.Confidence)
             : null;
-        return new IncidentReported(
-            incidentId,
+        return new IncidentReport(
             incident.EventType,
             incident.SubEventType,
             (incident.Actors ?? []).Select(a => new IncidentActor(a.ActorId, a.Alias)).ToList(),
