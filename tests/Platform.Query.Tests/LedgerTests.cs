@@ -176,6 +176,97 @@ public sealed class LedgerTests : IAsyncLifetime
         (await SearchAsync(new SearchIncidentsRequest { ArticleId = arabic.ToString() })).ShouldHaveSingleItem().IncidentId.ShouldBe(incident.IncidentId);
     }
 
+    private async Task<Incident> CorroboratedIncidentAsync()
+    {
+        var arabic = Guid.NewGuid();
+        var english = Guid.NewGuid();
+        await _publisher!.Publish(Message(arabic, ("Battles", "2020-01-24", 35.50603, 40.65671)));
+        await WaitForArticleAsync(arabic, 1);
+        await Task.Delay(1100);
+        await _publisher.Publish(Message(english, ("Battles", "2020-01-24", 35.51, 40.66)));
+        Incident? incident = null;
+        await RabbitQueues.EventuallyAsync(async () =>
+        {
+            incident = (await SearchAsync(new SearchIncidentsRequest { ArticleId = english.ToString() })).SingleOrDefault();
+            return incident is not null;
+        }, TimeSpan.FromSeconds(30));
+        return incident.ShouldNotBeNull();
+    }
+
+    [Fact]
+    public async Task History_lists_the_events_and_an_as_of_read_returns_the_earlier_state()
+    {
+        var incident = await CorroboratedIncidentAsync();
+
+        var history = await _client.GetIncidentHistoryAsync(new GetIncidentHistoryRequest { IncidentId = incident.IncidentId }, deadline: DateTime.UtcNow.AddSeconds(10));
+        history.Events.Select(e => e.Type).ShouldBe(["incident_reported", "incident_corroborated"]);
+        history.Events.Select(e => e.Version).ShouldBe([1L, 2L]);
+        history.Events[1].DataJson.ShouldContain("\"Language\":\"en\"");
+
+        var asOf = history.Events[0].Timestamp.ToDateTimeOffset().AddMilliseconds(500);
+        var earlier = await _client.GetIncidentAsync(new GetIncidentRequest
+        {
+            IncidentId = incident.IncidentId,
+            AsOf = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(asOf),
+        }, deadline: DateTime.UtcNow.AddSeconds(10));
+        earlier.Version.ShouldBe(1);
+        earlier.Sources.ShouldHaveSingleItem();
+        (await _client.GetIncidentAsync(new GetIncidentRequest { IncidentId = incident.IncidentId })).Sources.Count.ShouldBe(2);
+        var before = await Should.ThrowAsync<RpcException>(_client.GetIncidentAsync(new GetIncidentRequest
+        {
+            IncidentId = incident.IncidentId,
+            AsOf = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(history.Events[0].Timestamp.ToDateTimeOffset().AddDays(-1)),
+        }).ResponseAsync);
+        before.StatusCode.ShouldBe(StatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task ReadEvents_replays_the_ledger_in_order_from_a_position_and_filters_by_type()
+    {
+        await CorroboratedIncidentAsync();
+
+        var all = new List<LedgerEvent>();
+        using (var call = _client.ReadEvents(new ReadEventsRequest(), deadline: DateTime.UtcNow.AddSeconds(10)))
+        {
+            await foreach (var e in call.ResponseStream.ReadAllAsync())
+            {
+                all.Add(e);
+            }
+        }
+        all.Count.ShouldBeGreaterThanOrEqualTo(2);
+        all.Select(e => e.Position).ShouldBeInOrder();
+
+        var resumed = new List<LedgerEvent>();
+        var request = new ReadEventsRequest { FromPosition = all[0].Position };
+        request.EventTypes.Add("incident_corroborated");
+        using (var call = _client.ReadEvents(request, deadline: DateTime.UtcNow.AddSeconds(10)))
+        {
+            await foreach (var e in call.ResponseStream.ReadAllAsync())
+            {
+                resumed.Add(e);
+            }
+        }
+        resumed.ShouldNotBeEmpty();
+        resumed.ShouldAllBe(e => e.Type == "incident_corroborated" && e.Position > all[0].Position);
+    }
+
+    [Fact]
+    public async Task A_watcher_sees_new_incidents_as_they_arrive()
+    {
+        using var watch = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var call = _client.WatchIncidents(new WatchIncidentsRequest { EventType = "Battles" }, cancellationToken: watch.Token);
+        var articleId = Guid.NewGuid();
+
+        await _publisher!.Publish(Message(articleId, ("Protests", "2020-01-24", 36.0, 38.0), ("Battles", "2020-01-24", 35.5, 40.6)));
+
+        (await call.ResponseStream.MoveNext(watch.Token)).ShouldBeTrue();
+        var change = call.ResponseStream.Current;
+        change.Change.ShouldBe("reported");
+        change.Incident.EventType.ShouldBe("Battles");
+        change.Incident.Sources.ShouldHaveSingleItem().ArticleId.ShouldBe(articleId.ToString());
+        watch.Cancel();
+    }
+
     [Fact]
     public async Task Invalid_search_arguments_are_rejected()
     {

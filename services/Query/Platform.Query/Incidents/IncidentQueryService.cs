@@ -12,13 +12,126 @@ public sealed class IncidentQueryService(IQuerySession session) : IncidentQuery.
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 500;
 
+    private const int EventBatch = 500;
+    private static readonly TimeSpan FollowPollInterval = TimeSpan.FromMilliseconds(100);
+    private static readonly Dictionary<string, string> ChangeNames = new(StringComparer.Ordinal)
+    {
+        ["incident_reported"] = "reported",
+        ["incident_corroborated"] = "corroborated",
+    };
+
     public override async Task<Incident> GetIncident(GetIncidentRequest request, ServerCallContext context)
     {
         var id = ParseGuid(request.IncidentId, "incident_id");
-        var incident = await session.LoadAsync<IncidentDetails>(id, context.CancellationToken)
-            ?? throw new RpcException(new Status(StatusCode.NotFound, $"No incident {id}."));
-        return ToProto(incident);
+        var incident = request.AsOf is { } asOf
+            // Rebuilt from the incident's events up to that moment: what the ledger knew then.
+            ? await session.Events.AggregateStreamAsync<IncidentDetails>(id, timestamp: asOf.ToDateTimeOffset(), token: context.CancellationToken)
+            : await session.LoadAsync<IncidentDetails>(id, context.CancellationToken);
+        return incident is null
+            ? throw new RpcException(new Status(StatusCode.NotFound, request.AsOf is null ? $"No incident {id}." : $"No incident {id} as of {request.AsOf}."))
+            : ToProto(incident);
     }
+
+    public override async Task<GetIncidentHistoryResponse> GetIncidentHistory(GetIncidentHistoryRequest request, ServerCallContext context)
+    {
+        var id = ParseGuid(request.IncidentId, "incident_id");
+        var events = await session.Events.FetchStreamAsync(id, token: context.CancellationToken);
+        if (events.Count == 0)
+        {
+            throw new RpcException(new Status(StatusCode.NotFound, $"No incident {id}."));
+        }
+        var response = new GetIncidentHistoryResponse();
+        response.Events.AddRange(events.Select(ToLedgerEvent));
+        return response;
+    }
+
+    public override async Task ReadEvents(ReadEventsRequest request, IServerStreamWriter<LedgerEvent> responseStream, ServerCallContext context)
+    {
+        if (request.FromPosition < 0)
+        {
+            throw Invalid("from_position must be 0 or more.");
+        }
+        var types = request.EventTypes.ToHashSet(StringComparer.Ordinal);
+        await foreach (var stored in Follow(request.FromPosition, request.Follow, context.CancellationToken))
+        {
+            if (types.Count == 0 || types.Contains(stored.EventTypeName))
+            {
+                await responseStream.WriteAsync(ToLedgerEvent(stored), context.CancellationToken);
+            }
+        }
+    }
+
+    public override async Task WatchIncidents(WatchIncidentsRequest request, IServerStreamWriter<IncidentChange> responseStream, ServerCallContext context)
+    {
+        if (request.FromPosition < 0)
+        {
+            throw Invalid("from_position must be 0 or more.");
+        }
+        var box = request.BoundingBox;
+        await foreach (var stored in Follow(request.FromPosition, follow: true, context.CancellationToken))
+        {
+            if (!ChangeNames.TryGetValue(stored.EventTypeName, out var change))
+            {
+                continue;
+            }
+            var incident = await session.LoadAsync<IncidentDetails>(stored.StreamId, context.CancellationToken);
+            if (incident is null
+                || request.EventType.Length > 0 && incident.EventType != request.EventType
+                || box is not null && (incident.Place is not { } place || place.Latitude < box.MinLatitude || place.Latitude > box.MaxLatitude
+                    || place.Longitude < box.MinLongitude || place.Longitude > box.MaxLongitude))
+            {
+                continue;
+            }
+            await responseStream.WriteAsync(new IncidentChange { Position = stored.Sequence, Change = change, Incident = ToProto(incident) },
+                context.CancellationToken);
+        }
+    }
+
+    /// <summary>Stored events after <paramref name="position"/> in ledger order; with follow, polls for new ones until cancelled.</summary>
+    private async IAsyncEnumerable<JasperFx.Events.IEvent> Follow(long position, bool follow,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var after = position;
+            var batch = await session.Events.QueryAllRawEvents()
+                .Where(e => e.Sequence > after)
+                .OrderBy(e => e.Sequence)
+                .Take(EventBatch)
+                .ToListAsync(cancellationToken);
+            foreach (var stored in batch)
+            {
+                position = stored.Sequence;
+                yield return stored;
+            }
+            if (batch.Count == EventBatch)
+            {
+                continue;
+            }
+            if (!follow)
+            {
+                yield break;
+            }
+            try
+            {
+                await Task.Delay(FollowPollInterval, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                yield break;
+            }
+        }
+    }
+
+    private static LedgerEvent ToLedgerEvent(JasperFx.Events.IEvent stored) => new()
+    {
+        Position = stored.Sequence,
+        IncidentId = stored.StreamId.ToString(),
+        Type = stored.EventTypeName,
+        Timestamp = Timestamp.FromDateTimeOffset(stored.Timestamp),
+        Version = stored.Version,
+        DataJson = System.Text.Json.JsonSerializer.Serialize(stored.Data, stored.EventType),
+    };
 
     public override async Task<SearchIncidentsResponse> SearchIncidents(SearchIncidentsRequest request, ServerCallContext context)
     {
