@@ -103,3 +103,63 @@ public class IncidentLedgerTests
         IncidentLedger.Decide(Report(EnglishArticle, "en", AlSur with { GeonameId = null }), [far, near], NewId).IncidentId.ShouldBe(near.Id);
     }
 }
+
+/// <summary>Given an article's reports on record, when a re-extraction arrives, then the ledger revises or ignores.</summary>
+public class IncidentRevisionTests
+{
+    private static readonly Guid Article = Guid.Parse("0195f0a2-0000-8000-8000-000000000010");
+
+    private static IncidentReport Report(string version, int? fatalities) => new(
+        "Battles", "Armed clash", [new IncidentActor("sdf", "قسد")],
+        new IncidentPlace(172413, "Aş Şuwar", 35.50603, 40.65671, 1, "SY", "07", null, null, null, "الصور", 0.9),
+        new DateOnly(2020, 1, 24), new DateOnly(2020, 1, 24), fatalities, null,
+        new IncidentSource(Article, 0, "t", null, null, "ar", new DateOnly(2020, 1, 24), version, "g", new IncidentEvidence(0, 5, "إنزال"), null));
+
+    private static IncidentDetails OnRecord(IncidentReport report)
+    {
+        var reported = (IncidentReported)IncidentLedger.Decide(report, [], Guid.NewGuid()).Event;
+        return IncidentDetailsProjection.Create(new JasperFx.Events.Event<IncidentReported>(reported) { Version = 1 });
+    }
+
+    [Fact]
+    public void Given_a_report_when_a_newer_extractor_counts_differently_then_the_incident_is_revised_with_the_change()
+    {
+        var first = Report("extraction-0.2.0", 1);
+        var incident = OnRecord(first);
+
+        var revision = IncidentLedger.Revise(incident, first.Source, Report("extraction-0.3.0", 2)).ShouldNotBeNull();
+
+        revision.Changes.ShouldHaveSingleItem().ShouldBe(new FieldChange("fatalities", "1", "2"));
+        var revised = IncidentDetailsProjection.Apply(new JasperFx.Events.Event<IncidentRevised>(revision) { Version = 2 }, incident);
+        revised.Fatalities.ShouldBe(2);
+        revised.Sources.ShouldHaveSingleItem().ExtractorVersion.ShouldBe("extraction-0.3.0");
+    }
+
+    [Fact]
+    public void Given_a_report_when_an_older_extractor_version_arrives_late_then_nothing_changes()
+    {
+        var current = Report("extraction-0.3.0", 2);
+
+        IncidentLedger.Revise(OnRecord(current), current.Source, Report("extraction-0.2.0", 1)).ShouldBeNull();
+    }
+
+    [Fact]
+    public void Given_an_incident_when_its_only_source_is_withdrawn_then_it_is_retracted()
+    {
+        var incident = OnRecord(Report("extraction-0.2.0", 1));
+
+        var retracted = IncidentDetailsProjection.Apply(
+            new JasperFx.Events.Event<IncidentRetracted>(new IncidentRetracted(incident.Id, Article, 0, "extraction-0.3.0")) { Version = 2 }, incident);
+
+        retracted.Retracted.ShouldBeTrue();
+        retracted.Sources.ShouldBeEmpty();
+        retracted.ArticleIds.ShouldBeEmpty();
+    }
+
+    [Theory]
+    [InlineData("extraction-0.10.0", "extraction-0.9.0", 1)]
+    [InlineData("extraction-0.2.0", "extraction-0.2.0", 0)]
+    [InlineData("extraction-0.2.0", "extraction-1.0.0", -1)]
+    public void Extractor_versions_compare_by_number(string a, string b, int sign) =>
+        Math.Sign(IncidentLedger.CompareVersions(a, b)).ShouldBe(sign);
+}

@@ -72,7 +72,7 @@ public sealed class LedgerTests : IAsyncLifetime
 
     private static IncidentsGeocoded Message(Guid articleId, params (string EventType, string Date, double Latitude, double Longitude)[] incidents) => new(
         new ArticleReference(articleId, "en", "Title", new DateOnly(2020, 1, 24), "https://example.org/" + articleId, "Example"),
-        "extraction-test",
+        "extraction-1.0.0",
         "geocoding-test",
         incidents.Select((incident, ordinal) => new GeocodedIncident(
             new ExtractedIncident(ordinal, incident.EventType, "Armed clash", [new ActorMention("sdf", "SDF")], [],
@@ -265,6 +265,43 @@ public sealed class LedgerTests : IAsyncLifetime
         change.Incident.EventType.ShouldBe("Battles");
         change.Incident.Sources.ShouldHaveSingleItem().ArticleId.ShouldBe(articleId.ToString());
         watch.Cancel();
+    }
+
+    [Fact]
+    public async Task A_reextraction_revises_what_changed_retracts_what_is_gone_and_a_late_older_version_changes_nothing()
+    {
+        var articleId = Guid.NewGuid();
+        var first = Message(articleId, ("Battles", "2020-01-24", 35.5, 40.6), ("Protests", "2020-01-24", 37.2, 42.1));
+        await _publisher!.Publish(first);
+        var before = await WaitForArticleAsync(articleId, 2);
+        var clash = before.Single(i => i.EventType == "Battles");
+        var protest = before.Single(i => i.EventType == "Protests");
+
+        var newer = first with
+        {
+            ExtractorVersion = "extraction-9.0.0",
+            Incidents = [first.Incidents[0] with { Incident = first.Incidents[0].Incident with { Fatalities = 5 } }],
+        };
+        await _publisher.Publish(newer);
+        Incident? revised = null;
+        await RabbitQueues.EventuallyAsync(async () =>
+        {
+            revised = await _client.GetIncidentAsync(new GetIncidentRequest { IncidentId = clash.IncidentId });
+            return revised.Version == 2;
+        }, TimeSpan.FromSeconds(30));
+
+        revised!.Fatalities.ShouldBe(5);
+        revised.Sources.ShouldHaveSingleItem().ExtractorVersion.ShouldBe("extraction-9.0.0");
+        var history = await _client.GetIncidentHistoryAsync(new GetIncidentHistoryRequest { IncidentId = clash.IncidentId });
+        history.Events.Last().Type.ShouldBe("incident_revised");
+        history.Events.Last().DataJson.ShouldContain("fatalities");
+        var gone = await _client.GetIncidentAsync(new GetIncidentRequest { IncidentId = protest.IncidentId });
+        gone.Retracted.ShouldBeTrue();
+        (await SearchAsync(new SearchIncidentsRequest { ArticleId = articleId.ToString() })).ShouldHaveSingleItem().IncidentId.ShouldBe(clash.IncidentId);
+
+        await _publisher.Publish(first);
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        (await _client.GetIncidentAsync(new GetIncidentRequest { IncidentId = clash.IncidentId })).Version.ShouldBe(2);
     }
 
     [Fact]

@@ -16,6 +16,8 @@ public static class QueryExtensions
         {
             options.Events.MapEventType<IncidentReported>("incident_reported");
             options.Events.MapEventType<IncidentCorroborated>("incident_corroborated");
+            options.Events.MapEventType<IncidentRevised>("incident_revised");
+            options.Events.MapEventType<IncidentRetracted>("incident_retracted");
             options.Projections.Add<IncidentDetailsProjection>(ProjectionLifecycle.Inline);
             options.Schema.For<IncidentDetails>()
                 .Index(x => x.EventType)

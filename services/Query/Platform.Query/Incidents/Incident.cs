@@ -59,6 +59,32 @@ public sealed record IncidentCorroborated(
     int? Arrests,
     IncidentSource Source);
 
+/// <summary>One field a revision changed, as JSON of the old and new values.</summary>
+public sealed record FieldChange(string Field, string? Before, string? After);
+
+/// <summary>
+/// Stored event: a newer extractor version re-read an article and reports this incident differently. The revised
+/// report replaces the article's source and the fields it changed.
+/// </summary>
+public sealed record IncidentRevised(
+    Guid IncidentId,
+    IReadOnlyList<FieldChange> Changes,
+    string EventType,
+    string SubEventType,
+    IReadOnlyList<IncidentActor> Actors,
+    IncidentPlace? Place,
+    DateOnly DateStart,
+    DateOnly DateEnd,
+    int? Fatalities,
+    int? Arrests,
+    IncidentSource Source);
+
+/// <summary>
+/// Stored event: a newer extractor version no longer finds in an article the incident it once reported. The
+/// article's source is withdrawn; an incident left without sources is retracted.
+/// </summary>
+public sealed record IncidentRetracted(Guid IncidentId, Guid ArticleId, int Ordinal, string ExtractorVersion);
+
 /// <summary>Read model: an incident with every source that reported it.</summary>
 public sealed class IncidentDetails
 {
@@ -75,4 +101,7 @@ public sealed class IncidentDetails
     public List<Guid> ArticleIds { get; set; } = [];
     public DateTimeOffset FirstReportedAt { get; set; }
     public long Version { get; set; }
+
+    /// <summary>True once every source withdrew its report.</summary>
+    public bool Retracted { get; set; }
 }

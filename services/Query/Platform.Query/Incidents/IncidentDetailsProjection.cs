@@ -45,5 +45,35 @@ public sealed class IncidentDetailsProjection : SingleStreamProjection<IncidentD
         return incident;
     }
 
+    public static IncidentDetails Apply(IEvent<IncidentRevised> revised, IncidentDetails incident)
+    {
+        var e = revised.Data;
+        incident.Sources.RemoveAll(s => s.ArticleId == e.Source.ArticleId && s.Ordinal == e.Source.Ordinal);
+        incident.Sources.Add(e.Source);
+        incident.EventType = e.EventType;
+        incident.SubEventType = e.SubEventType;
+        incident.Actors = [.. e.Actors];
+        incident.Place = e.Place;
+        incident.DateStart = e.DateStart;
+        incident.DateEnd = e.DateEnd;
+        incident.Fatalities = e.Fatalities;
+        incident.Arrests = e.Arrests;
+        incident.Version = revised.Version;
+        return incident;
+    }
+
+    public static IncidentDetails Apply(IEvent<IncidentRetracted> retracted, IncidentDetails incident)
+    {
+        var e = retracted.Data;
+        incident.Sources.RemoveAll(s => s.ArticleId == e.ArticleId && s.Ordinal == e.Ordinal);
+        if (incident.Sources.TrueForAll(s => s.ArticleId != e.ArticleId))
+        {
+            incident.ArticleIds.Remove(e.ArticleId);
+        }
+        incident.Retracted = incident.Sources.Count == 0;
+        incident.Version = retracted.Version;
+        return incident;
+    }
+
     private static int? Max(int? a, int? b) => a is null ? b : b is null ? a : Math.Max(a.Value, b.Value);
 }

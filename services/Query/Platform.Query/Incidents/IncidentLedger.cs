@@ -51,13 +51,59 @@ public static class IncidentLedger
             report.Fatalities, report.Arrests, report.Source));
     }
 
+    /// <summary>
+    /// A report from an article already on record with another extractor version: a newer version revises the
+    /// incident (when a field changed) or leaves it be; an older version arriving late changes nothing.
+    /// </summary>
+    public static IncidentRevised? Revise(IncidentDetails incident, IncidentSource recorded, IncidentReport report)
+    {
+        ArgumentNullException.ThrowIfNull(incident);
+        ArgumentNullException.ThrowIfNull(report);
+        if (CompareVersions(report.Source.ExtractorVersion, recorded.ExtractorVersion) <= 0)
+        {
+            return null;
+        }
+        var changes = new List<FieldChange>();
+        void Compare<T>(string field, T before, T after)
+        {
+            var old = System.Text.Json.JsonSerializer.Serialize(before);
+            var updated = System.Text.Json.JsonSerializer.Serialize(after);
+            if (old != updated)
+            {
+                changes.Add(new FieldChange(field, old, updated));
+            }
+        }
+        Compare("event_type", incident.EventType, report.EventType);
+        Compare("sub_event_type", incident.SubEventType, report.SubEventType);
+        Compare("actors", incident.Actors.Select(a => a.ActorId).Order(StringComparer.Ordinal).ToList(),
+            report.Actors.Select(a => a.ActorId).Order(StringComparer.Ordinal).ToList());
+        Compare("place", incident.Place?.GeonameId ?? (object?)incident.Place?.Name, report.Place?.GeonameId ?? (object?)report.Place?.Name);
+        Compare("date_start", incident.DateStart, report.DateStart);
+        Compare("date_end", incident.DateEnd, report.DateEnd);
+        Compare("fatalities", incident.Fatalities, report.Fatalities);
+        Compare("arrests", incident.Arrests, report.Arrests);
+        Compare("evidence", recorded.Evidence.Text, report.Source.Evidence.Text);
+        return new IncidentRevised(incident.Id, changes, report.EventType, report.SubEventType, report.Actors, report.Place,
+            report.DateStart, report.DateEnd, report.Fatalities, report.Arrests, report.Source);
+    }
+
+    /// <summary>
+    /// Orders extractor versions such as "extraction-0.2.0" by their numeric part (ordinal string order otherwise).
+    /// </summary>
+    public static int CompareVersions(string a, string b)
+    {
+        static Version? Parse(string value) => Version.TryParse(value[(value.LastIndexOf('-') + 1)..], out var v) ? v : null;
+        return Parse(a) is { } left && Parse(b) is { } right ? left.CompareTo(right) : string.CompareOrdinal(a, b);
+    }
+
     public static bool Corroborates(IncidentDetails incident, IncidentReport report) =>
         incident.EventType == report.EventType
         && incident.Place is { } place && report.Place is { } other
         && (place.GeonameId is { } id && id == other.GeonameId || DistanceKm(place, other) <= CorroborationRadiusKm)
         && incident.DateStart.AddDays(-1) <= report.DateEnd && report.DateStart <= incident.DateEnd.AddDays(1)
         && CompatibleActors(incident.Actors, report.Actors)
-        && !incident.ArticleIds.Contains(report.Source.ArticleId);
+        && !incident.ArticleIds.Contains(report.Source.ArticleId)
+        && !incident.Retracted;
 
     private static bool CompatibleActors(IReadOnlyList<IncidentActor> a, IReadOnlyList<IncidentActor> b)
     {

@@ -18,6 +18,8 @@ public sealed class IncidentQueryService(IQuerySession session) : IncidentQuery.
     {
         ["incident_reported"] = "reported",
         ["incident_corroborated"] = "corroborated",
+        ["incident_revised"] = "revised",
+        ["incident_retracted"] = "retracted",
     };
 
     public override async Task<Incident> GetIncident(GetIncidentRequest request, ServerCallContext context)
@@ -141,7 +143,8 @@ public sealed class IncidentQueryService(IQuerySession session) : IncidentQuery.
             < 0 or > MaxPageSize => throw Invalid($"page_size must be between 1 and {MaxPageSize}."),
             var size => size,
         };
-        IQueryable<IncidentDetails> query = session.Query<IncidentDetails>();
+        // Retracted incidents stay readable by id and in the history, not in search.
+        IQueryable<IncidentDetails> query = session.Query<IncidentDetails>().Where(x => !x.Retracted);
         if (request.ArticleId.Length > 0)
         {
             var articleId = ParseGuid(request.ArticleId, "article_id");
@@ -211,6 +214,7 @@ public sealed class IncidentQueryService(IQuerySession session) : IncidentQuery.
             Arrests = incident.Arrests,
             FirstReportedAt = Timestamp.FromDateTimeOffset(incident.FirstReportedAt),
             Version = incident.Version,
+            Retracted = incident.Retracted,
         };
         proto.Actors.AddRange(incident.Actors.Select(a => new Actor { ActorId = a.ActorId, Alias = a.Alias }));
         if (incident.Place is { } place)

@@ -29,16 +29,36 @@ public sealed class IncidentsGeocodedConsumer(IDocumentStore store, ILogger<Inci
         var articleId = message.Article.ArticleId;
         await using var session = store.LightweightSession();
         var onRecord = await session.Query<IncidentDetails>().Where(x => x.ArticleIds.Contains(articleId)).ToListAsync(cancellationToken);
-        var recordedOrdinals = onRecord.SelectMany(i => i.Sources).Where(s => s.ArticleId == articleId).Select(s => s.Ordinal).ToHashSet();
+        // This article's reports on record, by ordinal: what a redelivery finds, and what a re-extraction revises.
+        var recorded = onRecord
+            .SelectMany(incident => incident.Sources.Where(s => s.ArticleId == articleId).Select(source => (Incident: incident, Source: source)))
+            .GroupBy(x => x.Source.Ordinal)
+            .ToDictionary(g => g.Key, g => g.First());
         var streams = new Dictionary<Guid, IEventStream<IncidentDetails>>();
-        int started = 0, corroborated = 0;
+        int started = 0, corroborated = 0, revised = 0, retracted = 0;
+
+        async Task AppendAsync(Guid incidentId, object @event)
+        {
+            if (!streams.TryGetValue(incidentId, out var stream))
+            {
+                streams[incidentId] = stream = await session.Events.FetchForWriting<IncidentDetails>(incidentId, cancellationToken);
+            }
+            stream.AppendOne(@event);
+        }
+
         foreach (var geocoded in message.Incidents)
         {
-            if (recordedOrdinals.Contains(geocoded.Incident.Ordinal))
+            var report = IncidentMapping.ToReport(message, geocoded);
+            if (recorded.TryGetValue(geocoded.Incident.Ordinal, out var onFile))
             {
+                if (onFile.Source.ExtractorVersion != message.ExtractorVersion
+                    && IncidentLedger.Revise(onFile.Incident, onFile.Source, report) is { } revision)
+                {
+                    await AppendAsync(onFile.Incident.Id, revision);
+                    revised++;
+                }
                 continue;
             }
-            var report = IncidentMapping.ToReport(message, geocoded);
             var candidates = report.Place is null ? [] : await CandidatesAsync(session, report, cancellationToken);
             var decision = IncidentLedger.Decide(report, candidates, IncidentIdentity.For(articleId, geocoded.Incident.Ordinal));
             if (decision.StartsStream)
@@ -47,14 +67,20 @@ public sealed class IncidentsGeocodedConsumer(IDocumentStore store, ILogger<Inci
                 started++;
                 continue;
             }
-            if (!streams.TryGetValue(decision.IncidentId, out var stream))
-            {
-                streams[decision.IncidentId] = stream = await session.Events.FetchForWriting<IncidentDetails>(decision.IncidentId, cancellationToken);
-            }
-            stream.AppendOne(decision.Event);
+            await AppendAsync(decision.IncidentId, decision.Event);
             corroborated++;
         }
-        if (started + corroborated == 0)
+        // A newer extractor that no longer finds an incident the article reported withdraws that report.
+        var ordinals = message.Incidents.Select(i => i.Incident.Ordinal).ToHashSet();
+        foreach (var (ordinal, onFile) in recorded.Where(r => !ordinals.Contains(r.Key)))
+        {
+            if (IncidentLedger.CompareVersions(message.ExtractorVersion, onFile.Source.ExtractorVersion) > 0)
+            {
+                await AppendAsync(onFile.Incident.Id, new IncidentRetracted(onFile.Incident.Id, articleId, ordinal, message.ExtractorVersion));
+                retracted++;
+            }
+        }
+        if (started + corroborated + revised + retracted == 0)
         {
             logger.LogInformation("Article {ArticleId}: nothing new ({Count} incidents already recorded)", articleId, message.Incidents.Count);
             return;
@@ -68,7 +94,8 @@ public sealed class IncidentsGeocodedConsumer(IDocumentStore store, ILogger<Inci
             // A concurrent redelivery recorded them first; the retry finds them on record and adds nothing.
             throw new ConcurrentRecordingException(articleId);
         }
-        logger.LogInformation("Article {ArticleId}: {Started} new incidents, {Corroborated} corroborations", articleId, started, corroborated);
+        logger.LogInformation("Article {ArticleId}: {Started} new incidents, {Corroborated} corroborations, {Revised} revisions, {Retracted} retractions",
+            articleId, started, corroborated, revised, retracted);
     }
 
     private static async Task<IReadOnlyList<IncidentDetails>> CandidatesAsync(IQuerySession session, IncidentReport report, CancellationToken cancellationToken)
