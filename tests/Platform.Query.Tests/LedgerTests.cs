@@ -305,6 +305,47 @@ public sealed class LedgerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Search_filters_by_sub_type_actor_precision_country_admin1_text_and_radius()
+    {
+        var articleId = Guid.NewGuid();
+        var baseMessage = Message(articleId, ("Battles", "2020-01-24", 35.50603, 40.65671), ("Battles", "2020-01-24", 36.2, 37.16));
+        var second = baseMessage.Incidents[1];
+        await _publisher!.Publish(baseMessage with
+        {
+            Incidents =
+            [
+                baseMessage.Incidents[0] with { Incident = baseMessage.Incidents[0].Incident with { Evidence = new TextSpan(0, 20, "إنزال جوي قرب الصور") } },
+                second with
+                {
+                    Incident = second.Incident with { SubEventType = "Air/drone strike", Actors = [new ActorMention("russia", "Russian jets")] },
+                    Place = second.Place! with { Precision = 2, Admin1Code = "09", CountryCode = "SY", Name = "Aleppo" },
+                },
+            ],
+        });
+        await WaitForArticleAsync(articleId, 2);
+        var scope = articleId.ToString();
+
+        async Task<int> CountAsync(Action<SearchIncidentsRequest> filter)
+        {
+            var request = new SearchIncidentsRequest { ArticleId = scope };
+            filter(request);
+            return (await SearchAsync(request)).Count;
+        }
+
+        (await CountAsync(r => r.SubEventType = "Air/drone strike")).ShouldBe(1);
+        (await CountAsync(r => r.ActorId = "russia")).ShouldBe(1);
+        (await CountAsync(r => r.ActorId = "sdf")).ShouldBe(1);
+        (await CountAsync(r => r.MaxPrecision = 1)).ShouldBe(1);
+        (await CountAsync(r => r.MaxPrecision = 2)).ShouldBe(2);
+        (await CountAsync(r => { r.CountryCode = "SY"; r.Admin1Code = "09"; })).ShouldBe(1);
+        (await CountAsync(r => r.CountryCode = "IQ")).ShouldBe(0);
+        (await CountAsync(r => r.Text = "إنزال الصور")).ShouldBe(1);
+        (await CountAsync(r => r.Text = "aleppo")).ShouldBe(1);
+        (await CountAsync(r => r.Radius = new Radius { Latitude = 35.5, Longitude = 40.65, Kilometers = 5 })).ShouldBe(1);
+        (await CountAsync(r => r.Radius = new Radius { Latitude = 35.5, Longitude = 40.65, Kilometers = 400 })).ShouldBe(2);
+    }
+
+    [Fact]
     public async Task Invalid_search_arguments_are_rejected()
     {
         var badDate = await Should.ThrowAsync<RpcException>(_client.SearchIncidentsAsync(new SearchIncidentsRequest { FromDate = "24/01/2020" }).ResponseAsync);

@@ -104,4 +104,17 @@ public sealed class IncidentDetails
 
     /// <summary>True once every source withdrew its report.</summary>
     public bool Retracted { get; set; }
+
+    // Denormalised for search: actor ids, and the lower-cased words of titles, evidence and place names.
+    public List<string> ActorIds { get; set; } = [];
+    public string SearchText { get; set; } = "";
+
+    /// <summary>Refreshes the search fields after any change.</summary>
+    public IncidentDetails Indexed()
+    {
+        ActorIds = Actors.Select(a => a.ActorId).Distinct(StringComparer.Ordinal).ToList();
+        SearchText = string.Join('\n', Sources.SelectMany(s => new[] { s.Title, s.Evidence.Text })
+            .Append(Place?.Name ?? "").Append(Place?.MatchedText ?? "")).ToLowerInvariant();
+        return this;
+    }
 }

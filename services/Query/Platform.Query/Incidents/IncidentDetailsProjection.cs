@@ -24,7 +24,7 @@ public sealed class IncidentDetailsProjection : SingleStreamProjection<IncidentD
             ArticleIds = [e.Source.ArticleId],
             FirstReportedAt = reported.Timestamp,
             Version = reported.Version,
-        };
+        }.Indexed();
     }
 
     public static IncidentDetails Apply(IEvent<IncidentCorroborated> corroborated, IncidentDetails incident)
@@ -42,7 +42,7 @@ public sealed class IncidentDetailsProjection : SingleStreamProjection<IncidentD
         incident.Fatalities = Max(incident.Fatalities, e.Fatalities);
         incident.Arrests = Max(incident.Arrests, e.Arrests);
         incident.Version = corroborated.Version;
-        return incident;
+        return incident.Indexed();
     }
 
     public static IncidentDetails Apply(IEvent<IncidentRevised> revised, IncidentDetails incident)
@@ -59,7 +59,7 @@ public sealed class IncidentDetailsProjection : SingleStreamProjection<IncidentD
         incident.Fatalities = e.Fatalities;
         incident.Arrests = e.Arrests;
         incident.Version = revised.Version;
-        return incident;
+        return incident.Indexed();
     }
 
     public static IncidentDetails Apply(IEvent<IncidentRetracted> retracted, IncidentDetails incident)
@@ -72,7 +72,7 @@ public sealed class IncidentDetailsProjection : SingleStreamProjection<IncidentD
         }
         incident.Retracted = incident.Sources.Count == 0;
         incident.Version = retracted.Version;
-        return incident;
+        return incident.Indexed();
     }
 
     private static int? Max(int? a, int? b) => a is null ? b : b is null ? a : Math.Max(a.Value, b.Value);

@@ -175,13 +175,68 @@ public sealed class IncidentQueryService(IQuerySession session) : IncidentQuery.
                 && x.Place.Latitude >= box.MinLatitude && x.Place.Latitude <= box.MaxLatitude
                 && x.Place.Longitude >= box.MinLongitude && x.Place.Longitude <= box.MaxLongitude);
         }
-        if (request.PageToken.Length > 0)
+        if (request.SubEventType.Length > 0)
         {
-            // The cursor is the last id of the previous page: pages stay stable while incidents are added.
-            var after = ParseGuid(request.PageToken, "page_token");
-            query = query.Where(x => x.Id > after);
+            query = query.Where(x => x.SubEventType == request.SubEventType);
         }
-        var page = await query.OrderBy(x => x.Id).Take(pageSize + 1).ToListAsync(context.CancellationToken);
+        if (request.ActorId.Length > 0)
+        {
+            query = query.Where(x => x.ActorIds.Contains(request.ActorId));
+        }
+        if (request.MaxPrecision is < 0 or > 3)
+        {
+            throw Invalid("max_precision must be 0 (any), 1, 2 or 3.");
+        }
+        if (request.MaxPrecision > 0)
+        {
+            query = query.Where(x => x.Place != null && x.Place.Precision <= request.MaxPrecision);
+        }
+        if (request.CountryCode.Length > 0)
+        {
+            query = query.Where(x => x.Place != null && x.Place.CountryCode == request.CountryCode);
+        }
+        if (request.Admin1Code.Length > 0)
+        {
+            query = query.Where(x => x.Place != null && x.Place.Admin1Code == request.Admin1Code);
+        }
+        if (request.Text.Trim().Length > 0)
+        {
+            foreach (var word in request.Text.ToLowerInvariant().Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            {
+                query = query.Where(x => x.SearchText.Contains(word));
+            }
+        }
+        var radius = request.Radius;
+        if (radius is not null)
+        {
+            if (radius.Kilometers is <= 0 or > 20_000 || radius.Latitude is < -90 or > 90 || radius.Longitude is < -180 or > 180)
+            {
+                throw Invalid("radius needs a latitude, a longitude and 0 < kilometers <= 20000.");
+            }
+            // A box around the circle in SQL; the exact distance below.
+            var latDelta = radius.Kilometers / 111.0;
+            var lonDelta = radius.Kilometers / (111.0 * Math.Max(0.01, Math.Cos(radius.Latitude * Math.PI / 180)));
+            double minLat = radius.Latitude - latDelta, maxLat = radius.Latitude + latDelta;
+            double minLon = radius.Longitude - lonDelta, maxLon = radius.Longitude + lonDelta;
+            query = query.Where(x => x.Place != null && x.Place.Latitude >= minLat && x.Place.Latitude <= maxLat
+                && x.Place.Longitude >= minLon && x.Place.Longitude <= maxLon);
+        }
+        var after = request.PageToken.Length > 0 ? ParseGuid(request.PageToken, "page_token") : (Guid?)null;
+        var page = new List<IncidentDetails>(pageSize + 1);
+        // The cursor is the last id of the previous page: pages stay stable while incidents are added. The radius is
+        // checked exactly after the query, so a batch may come back short: keep reading until the page is full.
+        while (page.Count <= pageSize)
+        {
+            var cursor = after;
+            var batch = await (cursor is { } last ? query.Where(x => x.Id > last) : query)
+                .OrderBy(x => x.Id).Take(pageSize + 1).ToListAsync(context.CancellationToken);
+            page.AddRange(batch.Where(x => radius is null || Within(x.Place!, radius)));
+            if (batch.Count <= pageSize)
+            {
+                break;
+            }
+            after = batch[^1].Id;
+        }
         var response = new SearchIncidentsResponse();
         response.Incidents.AddRange(page.Take(pageSize).Select(ToProto));
         if (page.Count > pageSize)
@@ -190,6 +245,9 @@ public sealed class IncidentQueryService(IQuerySession session) : IncidentQuery.
         }
         return response;
     }
+
+    private static bool Within(IncidentPlace place, Radius radius) =>
+        IncidentLedger.DistanceKm(place, place with { Latitude = radius.Latitude, Longitude = radius.Longitude }) <= radius.Kilometers;
 
     private static Guid ParseGuid(string value, string field) =>
         Guid.TryParse(value, out var id) ? id : throw Invalid($"{field} '{value}' is not a UUID.");
