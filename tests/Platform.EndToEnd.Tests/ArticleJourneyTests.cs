@@ -79,6 +79,31 @@ public sealed partial class ArticleJourneyTests(RunningPlatform platform) : ICla
     }
 
     [Fact]
+    public async Task An_Arabic_and_an_English_report_of_one_shelling_become_one_incident_with_two_sources()
+    {
+        var arabic = await platform.IngestionClient.SubmitArticleAsync(new SubmitArticleRequest
+        {
+            Text = "قالت مصادر محلية إن قوات النظام قصفت مدينة سراقب اليوم الثلاثاء ما أسفر عن مقتل ثلاثة مدنيين.",
+            PublishedOn = "2020-03-10",
+            SourceName = "Arabic desk",
+        }, deadline: DateTime.UtcNow.AddSeconds(30));
+        (await IncidentsOfAsync(arabic.ArticleId, PipelineTimeout)).ShouldNotBeEmpty(platform.Diagnostics());
+
+        var english = await platform.IngestionClient.SubmitArticleAsync(new SubmitArticleRequest
+        {
+            Text = "Syrian government forces shelled the town of Saraqib on Tuesday, killing three civilians, a war monitor said.",
+            PublishedOn = "2020-03-10",
+            SourceName = "English desk",
+        }, deadline: DateTime.UtcNow.AddSeconds(30));
+
+        var incident = (await IncidentsOfAsync(english.ArticleId, PipelineTimeout)).ShouldHaveSingleItem(platform.Diagnostics());
+        incident.Sources.Select(s => s.Language).ShouldBe(["ar", "en"], ignoreOrder: true);
+        incident.Place.GeonameId.ShouldBe(164816);
+        incident.Fatalities.ShouldBe(3);
+        (await IncidentsOfAsync(arabic.ArticleId, PipelineTimeout)).ShouldHaveSingleItem().IncidentId.ShouldBe(incident.IncidentId);
+    }
+
+    [Fact]
     public async Task One_trace_follows_an_article_through_all_four_services()
     {
         var submitted = await platform.IngestionClient.SubmitArticleAsync(new SubmitArticleRequest
