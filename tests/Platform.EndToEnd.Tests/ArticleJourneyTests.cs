@@ -104,6 +104,37 @@ public sealed partial class ArticleJourneyTests(RunningPlatform platform) : ICla
     }
 
     [Fact]
+    public async Task The_reprocess_command_sends_an_article_through_again_and_the_same_extractor_changes_nothing()
+    {
+        var submitted = await platform.IngestionClient.SubmitArticleAsync(new SubmitArticleRequest
+        {
+            Text = "Hundreds of people demonstrated in the city of Manbij on Monday.",
+            PublishedOn = "2020-04-14",
+        }, deadline: DateTime.UtcNow.AddSeconds(30));
+        var before = await IncidentsOfAsync(submitted.ArticleId, PipelineTimeout);
+        before.ShouldNotBeEmpty(platform.Diagnostics());
+
+        var cli = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("dotnet",
+        [
+            Path.Combine(RepositoryPaths.Root, "services", "Cli", "Platform.Cli", "bin", RepositoryPaths.BuildConfiguration, "net10.0", "platform.dll"),
+            "reprocess", submitted.ArticleId, "--wait", "5",
+            "--ingestion", platform.Ingestion.GrpcAddress.ToString(), "--query", platform.Query.GrpcAddress.ToString(),
+        ]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        var output = await cli.StandardOutput.ReadToEndAsync();
+        var errors = await cli.StandardError.ReadToEndAsync();
+        await cli.WaitForExitAsync();
+
+        cli.ExitCode.ShouldBe(0, errors);
+        output.ShouldContain("reprocessing 1 article(s)");
+        output.ShouldContain("0 incident(s) revised or retracted");
+        var extractionSawItTwice = await RabbitQueues.EventuallyAsync(() => Task.FromResult(
+            platform.Extraction.Output.Count(line => line.Contains(submitted.ArticleId, StringComparison.Ordinal)) >= 2), TimeSpan.FromSeconds(20));
+        extractionSawItTwice.ShouldBeTrue(platform.Extraction.Tail());
+        var after = await IncidentsOfAsync(submitted.ArticleId, PipelineTimeout);
+        after.Select(i => (i.IncidentId, i.Version)).ShouldBe(before.Select(i => (i.IncidentId, i.Version)), ignoreOrder: true);
+    }
+
+    [Fact]
     public async Task One_trace_follows_an_article_through_all_four_services()
     {
         var submitted = await platform.IngestionClient.SubmitArticleAsync(new SubmitArticleRequest

@@ -89,6 +89,34 @@ public sealed class OutboxTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Reprocessing_sends_stored_articles_through_the_outbox_again()
+    {
+        var handler = _ingestion!.Services.GetRequiredService<SubmitArticleHandler>();
+        var reprocess = _ingestion.Services.GetRequiredService<ReprocessArticlesHandler>();
+        var old = await handler.HandleAsync(new SubmitArticle("Clashes near the town of Saraqib.", null, null, null, null, "en", "2019-05-01"), CancellationToken.None);
+        var recent = await handler.HandleAsync(new SubmitArticle("Clashes near the town of Manbij.", null, null, null, null, "en", "2020-05-01"), CancellationToken.None);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var first = new[] { await _received.Reader.ReadAsync(timeout.Token), await _received.Reader.ReadAsync(timeout.Token) };
+
+        var byId = await reprocess.HandleAsync(new ReprocessArticlesHandler.Selection([old.ArticleId], null, null, false), CancellationToken.None);
+        var again = await _received.Reader.ReadAsync(timeout.Token);
+        var byDate = await reprocess.HandleAsync(new ReprocessArticlesHandler.Selection([], new DateOnly(2020, 1, 1), null, false), CancellationToken.None);
+        var third = await _received.Reader.ReadAsync(timeout.Token);
+
+        first.Select(m => m.Message.ArticleId).ShouldBe([old.ArticleId, recent.ArticleId], ignoreOrder: true);
+        byId.ShouldBe([old.ArticleId]);
+        again.Message.ArticleId.ShouldBe(old.ArticleId);
+        again.Message.Text.ShouldBe("Clashes near the town of Saraqib.");
+        again.MessageId.ShouldNotBe(first.Single(m => m.Message.ArticleId == old.ArticleId).MessageId);
+        byDate.ShouldBe([recent.ArticleId]);
+        third.Message.ArticleId.ShouldBe(recent.ArticleId);
+        await Should.ThrowAsync<ArticleRejectedException>(() =>
+            reprocess.HandleAsync(new ReprocessArticlesHandler.Selection([Guid.NewGuid()], null, null, false), CancellationToken.None));
+        await Should.ThrowAsync<ArticleRejectedException>(() =>
+            reprocess.HandleAsync(new ReprocessArticlesHandler.Selection([], null, null, false), CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Concurrent_submissions_of_the_same_article_store_it_once()
     {
         var handler = _ingestion!.Services.GetRequiredService<SubmitArticleHandler>();

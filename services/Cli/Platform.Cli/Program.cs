@@ -11,6 +11,8 @@ const string Usage = """
                        [--bbox minLat,minLon,maxLat,maxLon] [--wait SECONDS] [--json]
                        [--query http://127.0.0.1:5402]
         Searches incidents over gRPC; --wait polls until at least one incident matches.
+    platform reprocess [ARTICLE_ID ...] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--all] [--wait SECONDS]
+        Sends stored articles through extraction again and prints the revisions and retractions that follow.
     platform eval --gold FILE.jsonl [--gazetteer DIR] [--json OUT.json]
         Runs extraction and geocoding in-process on every gold article and scores them (gold/README.md).
     platform eval --gsr DIR [--json OUT.json]
@@ -28,7 +30,7 @@ try
         Console.WriteLine(Usage);
         return 0;
     }
-    var arguments = Arguments.Parse(args.Skip(1), new HashSet<string>(StringComparer.Ordinal) { "json" });
+    var arguments = Arguments.Parse(args.Skip(1), new HashSet<string>(StringComparer.Ordinal) { "json", "all" });
     using var cancellation = new CancellationTokenSource();
     Console.CancelKeyPress += (_, e) =>
     {
@@ -39,6 +41,7 @@ try
     {
         "submit" => await Commands.SubmitAsync(arguments, cancellation.Token),
         "incidents" => await Commands.IncidentsAsync(arguments, cancellation.Token),
+        "reprocess" => await Commands.ReprocessAsync(arguments, cancellation.Token),
         "eval" => Platform.Cli.Evaluation.EvaluationCommands.Eval(arguments),
         "extract" => Platform.Cli.Evaluation.EvaluationCommands.Extract(arguments),
         "gazetteer" when arguments.Positional is ["download", ..] =>

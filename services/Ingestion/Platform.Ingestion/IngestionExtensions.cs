@@ -14,10 +14,15 @@ public static class IngestionExtensions
         builder.Services.Configure<IngestionOptions>(builder.Configuration.GetSection(IngestionOptions.Section));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<SubmitArticleHandler>();
+        builder.Services.AddSingleton<ReprocessArticlesHandler>();
 
         builder.AddPlatformMarten(ServiceName, options =>
                 // Stored event names are part of the persisted schema: fixed here, independent of CLR type names.
-                options.Events.MapEventType<ArticleIngested>("article_ingested"))
+            {
+                options.Events.MapEventType<ArticleIngested>("article_ingested");
+                options.Events.MapEventType<ArticleReprocessRequested>("article_reprocess_requested");
+                options.Projections.Snapshot<ArticleSummary>(JasperFx.Events.Projections.SnapshotLifecycle.Inline);
+            })
             // HotCold: with several Ingestion instances exactly one runs the outbox publisher at a time.
             .AddAsyncDaemon(DaemonMode.HotCold)
             .AddSubscriptionWithServices<ArticlePublisher>(ServiceLifetime.Singleton, subscription =>

@@ -4,8 +4,28 @@ using Platform.Ingestion.V1;
 namespace Platform.Ingestion.Articles;
 
 /// <summary>SubmitArticle over gRPC.</summary>
-public sealed class ArticleIngestionService(SubmitArticleHandler handler) : ArticleIngestion.ArticleIngestionBase
+public sealed class ArticleIngestionService(SubmitArticleHandler handler, ReprocessArticlesHandler reprocess) : ArticleIngestion.ArticleIngestionBase
 {
+    public override async Task<ReprocessArticlesResponse> ReprocessArticles(ReprocessArticlesRequest request, ServerCallContext context)
+    {
+        try
+        {
+            var ids = request.ArticleIds.Select(id => Guid.TryParse(id, out var guid) ? guid
+                : throw new ArticleRejectedException($"article_ids: '{id}' is not a UUID.")).ToList();
+            var selection = new ReprocessArticlesHandler.Selection(ids,
+                ReprocessArticlesHandler.ParseDay(request.PublishedFrom, "published_from"),
+                ReprocessArticlesHandler.ParseDay(request.PublishedTo, "published_to"), request.All);
+            var reprocessed = await reprocess.HandleAsync(selection, context.CancellationToken);
+            var response = new ReprocessArticlesResponse { Articles = reprocessed.Count };
+            response.ArticleIds.AddRange(reprocessed.Select(id => id.ToString()));
+            return response;
+        }
+        catch (ArticleRejectedException rejected)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, rejected.Message));
+        }
+    }
+
     public override async Task<SubmitArticleResponse> SubmitArticle(SubmitArticleRequest request, ServerCallContext context)
     {
         var command = new SubmitArticle(

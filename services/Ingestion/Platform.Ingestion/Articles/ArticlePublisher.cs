@@ -27,6 +27,7 @@ public sealed class ArticlePublisher : SubscriptionBase
         _logger = logger;
         Name = SubscriptionId;
         IncludeType<ArticleIngested>();
+        IncludeType<ArticleReprocessRequested>();
     }
 
     public override async Task<IChangeListener> ProcessEventsAsync(
@@ -34,7 +35,15 @@ public sealed class ArticlePublisher : SubscriptionBase
     {
         foreach (var stored in page.Events)
         {
-            if (stored.Data is not ArticleIngested article)
+            var article = stored.Data switch
+            {
+                ArticleIngested ingested => ingested,
+                // A reprocess request sends the article as it was stored, under this event's id.
+                ArticleReprocessRequested => (await operations.Events.FetchStreamAsync(stored.StreamId, token: cancellationToken))
+                    .Select(e => e.Data).OfType<ArticleIngested>().FirstOrDefault(),
+                _ => null,
+            };
+            if (article is null)
             {
                 continue;
             }
