@@ -103,6 +103,60 @@ public sealed partial class ArticleJourneyTests(RunningPlatform platform) : ICla
         (await IncidentsOfAsync(arabic.ArticleId, PipelineTimeout)).ShouldHaveSingleItem().IncidentId.ShouldBe(incident.IncidentId);
     }
 
+    private async Task<(int ExitCode, string Output, string Errors)> RunCliAsync(params string[] arguments)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet",
+            [Path.Combine(RepositoryPaths.Root, "services", "Cli", "Platform.Cli", "bin", RepositoryPaths.BuildConfiguration, "net10.0", "platform.dll"), .. arguments])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.Environment["PLATFORM_INGESTION_GRPC"] = platform.Ingestion.GrpcAddress.ToString();
+        start.Environment["PLATFORM_QUERY_GRPC"] = platform.Query.GrpcAddress.ToString();
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, await output, await errors);
+    }
+
+    [Fact]
+    public async Task The_cli_submits_a_jsonl_file_reporting_bad_lines_and_exports_the_ledger()
+    {
+        var folder = Directory.CreateTempSubdirectory("cli-e2e");
+        try
+        {
+            var articles = Path.Combine(folder.FullName, "articles.jsonl");
+            await File.WriteAllLinesAsync(articles,
+            [
+                """{"text":"Clashes erupted near the town of Jarjanaz on Sunday.","published":"2019-07-14","source":"Wire"}""",
+                """{"html":"<p>اشتباكات قرب بلدة كفرنبل اليوم.</p>","published":"2019-07-14"}""",
+                """{"text":"","published":"2019-07-14"}""",
+                "",
+            ]);
+
+            var submit = await RunCliAsync("submit", articles);
+
+            submit.Output.ShouldContain("2 ingested, 0 duplicates, 1 rejected", customMessage: submit.Errors);
+            submit.Errors.ShouldContain("articles.jsonl:3");
+            submit.ExitCode.ShouldBe(1);
+
+            var export = Path.Combine(folder.FullName, "events.jsonl");
+            var exported = await RabbitQueues.EventuallyAsync(async () =>
+            {
+                var run = await RunCliAsync("export", "--output", export);
+                return run.ExitCode == 0 && File.ReadLines(export).Any(l => l.Contains("Jarjanaz", StringComparison.Ordinal));
+            }, PipelineTimeout);
+            exported.ShouldBeTrue(platform.Diagnostics());
+            var lines = await File.ReadAllLinesAsync(export);
+            lines.ShouldAllBe(l => l.Contains("\"position\"", StringComparison.Ordinal) && l.Contains("\"type\"", StringComparison.Ordinal));
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
     [Fact]
     public async Task The_reprocess_command_sends_an_article_through_again_and_the_same_extractor_changes_nothing()
     {

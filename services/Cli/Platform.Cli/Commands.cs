@@ -11,14 +11,64 @@ public static class Commands
 {
     private static readonly TimeSpan CallDeadline = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// platform submit PATH: one .txt/.html file, a folder of them (recursively), or a JSONL file of articles
+    /// (text or html, title, url, source, language, published). One bad article is reported and skipped.
+    /// </summary>
     public static async Task<int> SubmitAsync(Arguments arguments, CancellationToken cancellationToken)
     {
-        var file = arguments.Positional.FirstOrDefault() ?? throw new UsageException("submit needs a FILE.");
-        if (!File.Exists(file))
+        var path = arguments.Positional.FirstOrDefault() ?? throw new UsageException("submit needs a FILE, a FOLDER or a FILE.jsonl.");
+        using var channel = GrpcChannel.ForAddress(arguments.Get("ingestion", Environment.GetEnvironmentVariable("PLATFORM_INGESTION_GRPC") ?? "http://127.0.0.1:5102"));
+        var client = new ArticleIngestion.ArticleIngestionClient(channel);
+        if (File.Exists(path) && !path.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase))
         {
-            throw new UsageException($"No file '{file}'.");
+            var response = await client.SubmitArticleAsync(FromFile(path, arguments), deadline: DateTime.UtcNow + CallDeadline, cancellationToken: cancellationToken);
+            Console.WriteLine(Describe(response));
+            return 0;
         }
-        var content = await File.ReadAllTextAsync(file, cancellationToken);
+        var requests = Directory.Exists(path)
+            ? Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories)
+                .Where(f => Path.GetExtension(f).ToLowerInvariant() is ".txt" or ".html" or ".htm")
+                .Order(StringComparer.Ordinal)
+                .Select(f => (Name: f, Request: (Func<SubmitArticleRequest>)(() => FromFile(f, arguments))))
+                .ToList()
+            : File.Exists(path)
+                ? File.ReadLines(path).Select((line, index) => (Line: line, Index: index))
+                    .Where(x => !string.IsNullOrWhiteSpace(x.Line))
+                    .Select(x => (Name: $"{path}:{x.Index + 1}", Request: (Func<SubmitArticleRequest>)(() => FromJson(x.Line))))
+                    .ToList()
+                : throw new UsageException($"No file or folder '{path}'.");
+        int ingested = 0, duplicates = 0, rejected = 0;
+        var progress = new Progress(requests.Count, "submitting");
+        foreach (var (name, build) in requests)
+        {
+            try
+            {
+                var response = await client.SubmitArticleAsync(build(), deadline: DateTime.UtcNow + CallDeadline, cancellationToken: cancellationToken);
+                if (response.Duplicate)
+                {
+                    duplicates++;
+                }
+                else
+                {
+                    ingested++;
+                }
+            }
+            catch (Exception e) when (e is RpcException { StatusCode: StatusCode.InvalidArgument } or System.Text.Json.JsonException or UsageException)
+            {
+                rejected++;
+                progress.Note($"{name}: {(e is RpcException rpc ? rpc.Status.Detail : e.Message)}");
+            }
+            progress.Advance();
+        }
+        progress.Done();
+        Console.WriteLine($"{ingested} ingested, {duplicates} duplicates, {rejected} rejected");
+        return rejected == 0 ? 0 : 1;
+    }
+
+    private static SubmitArticleRequest FromFile(string file, Arguments arguments)
+    {
+        var content = File.ReadAllText(file);
         var request = new SubmitArticleRequest
         {
             Title = arguments.Get("title", ""),
@@ -35,13 +85,104 @@ public static class Commands
         {
             request.Text = content;
         }
-        using var channel = GrpcChannel.ForAddress(arguments.Get("ingestion", Environment.GetEnvironmentVariable("PLATFORM_INGESTION_GRPC") ?? "http://127.0.0.1:5102"));
-        var client = new ArticleIngestion.ArticleIngestionClient(channel);
-        var response = await client.SubmitArticleAsync(request, deadline: DateTime.UtcNow + CallDeadline, cancellationToken: cancellationToken);
-        Console.WriteLine(response.Duplicate
-            ? $"duplicate {response.ArticleId} (already ingested; nothing new stored)"
-            : $"ingested {response.ArticleId} ({response.Language}, published {response.PublishedOn}, {response.TextLength} characters)");
+        return request;
+    }
+
+    private static SubmitArticleRequest FromJson(string line)
+    {
+        using var document = System.Text.Json.JsonDocument.Parse(line);
+        var root = document.RootElement;
+        string Field(params string[] names) =>
+            names.Select(n => root.TryGetProperty(n, out var v) && v.ValueKind == System.Text.Json.JsonValueKind.String ? v.GetString() : null)
+                .FirstOrDefault(v => v is not null) ?? "";
+        var request = new SubmitArticleRequest
+        {
+            Title = Field("title"),
+            Url = Field("url"),
+            SourceName = Field("source", "source_name", "sourceName"),
+            Language = Field("language", "lang"),
+            PublishedOn = Field("published", "published_on", "publishedOn"),
+        };
+        if (Field("html") is { Length: > 0 } html)
+        {
+            request.Html = html;
+        }
+        else
+        {
+            request.Text = Field("text");
+        }
+        return request;
+    }
+
+    private static string Describe(SubmitArticleResponse response) => response.Duplicate
+        ? $"duplicate {response.ArticleId} (already ingested; nothing new stored)"
+        : $"ingested {response.ArticleId} ({response.Language}, published {response.PublishedOn}, {response.TextLength} characters)";
+
+    /// <summary>platform watch [--event-type T] [--bbox ...] [--from POSITION] [--json]: changes as they are recorded.</summary>
+    public static async Task<int> WatchAsync(Arguments arguments, CancellationToken cancellationToken)
+    {
+        var request = new WatchIncidentsRequest { EventType = arguments.Get("event-type", ""), FromPosition = arguments.GetInt("from", 0) };
+        if (arguments.Get("bbox") is { } bbox)
+        {
+            request.BoundingBox = ParseBox(bbox);
+        }
+        using var channel = GrpcChannel.ForAddress(arguments.Get("query", Environment.GetEnvironmentVariable("PLATFORM_QUERY_GRPC") ?? "http://127.0.0.1:5402"));
+        using var call = new IncidentQuery.IncidentQueryClient(channel).WatchIncidents(request, cancellationToken: cancellationToken);
+        try
+        {
+            await foreach (var change in call.ResponseStream.ReadAllAsync(cancellationToken))
+            {
+                if (arguments.Has("json"))
+                {
+                    Console.WriteLine(JsonFormatter.Default.Format(change));
+                    continue;
+                }
+                Console.WriteLine($"@{change.Position} {change.Change}");
+                Print(change.Incident);
+            }
+        }
+        catch (Exception e) when (cancellationToken.IsCancellationRequested && e is OperationCanceledException or RpcException)
+        {
+            // Ctrl-C: the watch ends here; resume later with --from and the last position printed.
+        }
         return 0;
+    }
+
+    /// <summary>platform export --output FILE.jsonl [--from POSITION] [--type T ...]: the ledger's events as JSON lines.</summary>
+    public static async Task<int> ExportAsync(Arguments arguments, CancellationToken cancellationToken)
+    {
+        var output = arguments.Get("output") ?? throw new UsageException("export needs --output FILE.jsonl.");
+        var request = new ReadEventsRequest { FromPosition = arguments.GetInt("from", 0) };
+        if (arguments.Get("type") is { } type)
+        {
+            request.EventTypes.AddRange(type.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        }
+        using var channel = GrpcChannel.ForAddress(arguments.Get("query", Environment.GetEnvironmentVariable("PLATFORM_QUERY_GRPC") ?? "http://127.0.0.1:5402"));
+        using var call = new IncidentQuery.IncidentQueryClient(channel).ReadEvents(request, deadline: DateTime.UtcNow.AddHours(6), cancellationToken: cancellationToken);
+        var count = 0L;
+        var last = request.FromPosition;
+        var progress = new Progress(0, "exporting");
+        await using (var writer = new StreamWriter(output))
+        {
+            await foreach (var e in call.ResponseStream.ReadAllAsync(cancellationToken))
+            {
+                await writer.WriteLineAsync(JsonFormatter.Default.Format(e));
+                count++;
+                last = e.Position;
+                progress.Advance();
+            }
+        }
+        progress.Done();
+        Console.WriteLine($"exported {count} events to {output}; resume with --from {last}");
+        return 0;
+    }
+
+    private static BoundingBox ParseBox(string bbox)
+    {
+        var parts = bbox.Split(',').Select(p => double.TryParse(p, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : double.NaN).ToArray();
+        return parts.Length != 4 || parts.Any(double.IsNaN)
+            ? throw new UsageException("--bbox is minLat,minLon,maxLat,maxLon.")
+            : new BoundingBox { MinLatitude = parts[0], MinLongitude = parts[1], MaxLatitude = parts[2], MaxLongitude = parts[3] };
     }
 
     /// <summary>
@@ -129,12 +270,7 @@ public static class Commands
         };
         if (arguments.Get("bbox") is { } bbox)
         {
-            var parts = bbox.Split(',').Select(p => double.TryParse(p, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : double.NaN).ToArray();
-            if (parts.Length != 4 || parts.Any(double.IsNaN))
-            {
-                throw new UsageException("--bbox is minLat,minLon,maxLat,maxLon.");
-            }
-            request.BoundingBox = new BoundingBox { MinLatitude = parts[0], MinLongitude = parts[1], MaxLatitude = parts[2], MaxLongitude = parts[3] };
+            request.BoundingBox = ParseBox(bbox);
         }
         using var channel = GrpcChannel.ForAddress(arguments.Get("query", Environment.GetEnvironmentVariable("PLATFORM_QUERY_GRPC") ?? "http://127.0.0.1:5402"));
         var client = new IncidentQuery.IncidentQueryClient(channel);

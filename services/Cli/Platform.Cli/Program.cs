@@ -4,9 +4,14 @@ using Platform.Cli;
 const string Usage = """
     platform — command line for Platform
 
-    platform submit FILE [--title T] [--url U] [--source S] [--language ar|en] [--published YYYY-MM-DD]
-                         [--ingestion http://127.0.0.1:5102]
-        Submits one article (.txt as text, .html/.htm as HTML) over gRPC and prints its id.
+    platform submit FILE|FOLDER|FILE.jsonl [--title T] [--url U] [--source S] [--language ar|en]
+                         [--published YYYY-MM-DD] [--ingestion http://127.0.0.1:5102]
+        Submits one article (.txt as text, .html/.htm as HTML), every such file of a folder, or each line of a
+        JSONL file (text or html, title, url, source, language, published); prints ingested/duplicate/rejected.
+    platform watch [--event-type TYPE] [--bbox minLat,minLon,maxLat,maxLon] [--from POSITION] [--json]
+        Prints new and changed incidents as they are recorded, until Ctrl-C.
+    platform export --output FILE.jsonl [--from POSITION] [--type incident_reported,...]
+        Writes the ledger's events from a position as JSON lines (resumable).
     platform incidents [--article ID] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--event-type TYPE]
                        [--bbox minLat,minLon,maxLat,maxLon] [--wait SECONDS] [--json]
                        [--query http://127.0.0.1:5402]
@@ -42,6 +47,8 @@ try
         "submit" => await Commands.SubmitAsync(arguments, cancellation.Token),
         "incidents" => await Commands.IncidentsAsync(arguments, cancellation.Token),
         "reprocess" => await Commands.ReprocessAsync(arguments, cancellation.Token),
+        "watch" => await Commands.WatchAsync(arguments, cancellation.Token),
+        "export" => await Commands.ExportAsync(arguments, cancellation.Token),
         "eval" => Platform.Cli.Evaluation.EvaluationCommands.Eval(arguments),
         "extract" => Platform.Cli.Evaluation.EvaluationCommands.Extract(arguments),
         "gazetteer" when arguments.Positional is ["download", ..] =>
