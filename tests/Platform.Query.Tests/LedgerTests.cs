@@ -346,6 +346,23 @@ public sealed class LedgerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Rebuilding_restores_the_read_model_from_the_ledger()
+    {
+        var articleId = Guid.NewGuid();
+        await _publisher!.Publish(Message(articleId, ("Battles", "2020-01-24", 35.5, 40.6), ("Protests", "2020-01-24", 37.2, 42.1)));
+        var before = await WaitForArticleAsync(articleId, 2);
+        var store = _app!.Services.GetRequiredService<Marten.IDocumentStore>();
+        await store.Advanced.Clean.DeleteDocumentsByTypeAsync(typeof(Platform.Query.Incidents.IncidentDetails));
+        (await SearchAsync(new SearchIncidentsRequest { ArticleId = articleId.ToString() })).ShouldBeEmpty();
+
+        var rebuilt = await _client.RebuildProjectionsAsync(new RebuildProjectionsRequest(), deadline: DateTime.UtcNow.AddMinutes(2));
+
+        rebuilt.Incidents.ShouldBe(2);
+        var after = await SearchAsync(new SearchIncidentsRequest { ArticleId = articleId.ToString() });
+        after.Select(i => (i.IncidentId, i.Version, i.EventType)).ShouldBe(before.Select(i => (i.IncidentId, i.Version, i.EventType)), ignoreOrder: true);
+    }
+
+    [Fact]
     public async Task Invalid_search_arguments_are_rejected()
     {
         var badDate = await Should.ThrowAsync<RpcException>(_client.SearchIncidentsAsync(new SearchIncidentsRequest { FromDate = "24/01/2020" }).ResponseAsync);

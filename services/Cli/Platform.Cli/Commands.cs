@@ -177,6 +177,17 @@ public static class Commands
         return 0;
     }
 
+    /// <summary>platform rebuild: rebuilds the Query service's read model from the ledger.</summary>
+    public static async Task<int> RebuildAsync(Arguments arguments, CancellationToken cancellationToken)
+    {
+        using var channel = GrpcChannel.ForAddress(arguments.Get("query", Environment.GetEnvironmentVariable("PLATFORM_QUERY_GRPC") ?? "http://127.0.0.1:5402"));
+        Console.Error.WriteLine("rebuilding the incident read model...");
+        var response = await new IncidentQuery.IncidentQueryClient(channel)
+            .RebuildProjectionsAsync(new RebuildProjectionsRequest(), deadline: DateTime.UtcNow.AddHours(2), cancellationToken: cancellationToken);
+        Console.WriteLine($"rebuilt {response.Incidents} incidents in {response.Seconds:F1} s");
+        return 0;
+    }
+
     private static BoundingBox ParseBox(string bbox)
     {
         var parts = bbox.Split(',').Select(p => double.TryParse(p, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : double.NaN).ToArray();

@@ -12,6 +12,8 @@ const string Usage = """
         Prints new and changed incidents as they are recorded, until Ctrl-C.
     platform export --output FILE.jsonl [--from POSITION] [--type incident_reported,...]
         Writes the ledger's events from a position as JSON lines (resumable).
+    platform rebuild [--query http://127.0.0.1:5402]
+        Rebuilds the incident read model from the ledger's events.
     platform incidents [--article ID] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--event-type TYPE]
                        [--bbox minLat,minLon,maxLat,maxLon] [--wait SECONDS] [--json]
                        [--query http://127.0.0.1:5402]
@@ -49,6 +51,7 @@ try
         "reprocess" => await Commands.ReprocessAsync(arguments, cancellation.Token),
         "watch" => await Commands.WatchAsync(arguments, cancellation.Token),
         "export" => await Commands.ExportAsync(arguments, cancellation.Token),
+        "rebuild" => await Commands.RebuildAsync(arguments, cancellation.Token),
         "eval" => Platform.Cli.Evaluation.EvaluationCommands.Eval(arguments),
         "extract" => Platform.Cli.Evaluation.EvaluationCommands.Extract(arguments),
         "gazetteer" when arguments.Positional is ["download", ..] =>

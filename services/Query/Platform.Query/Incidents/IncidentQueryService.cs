@@ -7,8 +7,21 @@ using Platform.Query.V1;
 namespace Platform.Query.Incidents;
 
 /// <summary>gRPC reads of the incident record.</summary>
-public sealed class IncidentQueryService(IQuerySession session) : IncidentQuery.IncidentQueryBase
+public sealed class IncidentQueryService(IQuerySession session, IDocumentStore store, ILogger<IncidentQueryService> logger)
+    : IncidentQuery.IncidentQueryBase
 {
+    public override async Task<RebuildProjectionsResponse> RebuildProjections(RebuildProjectionsRequest request, ServerCallContext context)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        using (var daemon = await store.BuildProjectionDaemonAsync())
+        {
+            await daemon.RebuildProjectionAsync<IncidentDetailsProjection>(context.CancellationToken);
+        }
+        var incidents = await session.Query<IncidentDetails>().CountAsync(context.CancellationToken);
+        logger.LogInformation("Rebuilt the incident read model: {Incidents} incidents in {Seconds:F1} s", incidents, clock.Elapsed.TotalSeconds);
+        return new RebuildProjectionsResponse { Incidents = incidents, Seconds = clock.Elapsed.TotalSeconds };
+    }
+
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 500;
 
