@@ -363,6 +363,30 @@ public sealed class LedgerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Daily_counts_per_admin_area_count_each_day_of_an_incident()
+    {
+        var articleId = Guid.NewGuid();
+        var message = Message(articleId, ("Battles", "2030-01-24", 35.5, 40.6), ("Battles", "2030-01-25", 35.9, 40.9));
+        await _publisher!.Publish(message with
+        {
+            Incidents =
+            [
+                message.Incidents[0],
+                message.Incidents[1] with { Incident = message.Incidents[1].Incident with { Date = new DateRange(new DateOnly(2030, 1, 25), new DateOnly(2030, 1, 26)) } },
+            ],
+        });
+        await WaitForArticleAsync(articleId, 2);
+
+        var counts = await _client.CountIncidentsByDayAsync(new CountIncidentsByDayRequest { FromDate = "2030-01-24", ToDate = "2030-01-25", CountryCode = "SY" });
+
+        counts.Counts.Select(c => (c.Day, c.Admin1Code, c.Admin1Name, c.EventType, c.Incidents))
+            .ShouldBe([("2030-01-24", "07", "Deir ez-Zor", "Battles", 1), ("2030-01-25", "07", "Deir ez-Zor", "Battles", 1)]);
+        var tooLong = await Should.ThrowAsync<RpcException>(_client.CountIncidentsByDayAsync(
+            new CountIncidentsByDayRequest { FromDate = "2030-01-01", ToDate = "2031-06-01" }).ResponseAsync);
+        tooLong.StatusCode.ShouldBe(StatusCode.InvalidArgument);
+    }
+
+    [Fact]
     public async Task Invalid_search_arguments_are_rejected()
     {
         var badDate = await Should.ThrowAsync<RpcException>(_client.SearchIncidentsAsync(new SearchIncidentsRequest { FromDate = "24/01/2020" }).ResponseAsync);
