@@ -136,7 +136,13 @@ public sealed class IncidentQueryService(IQuerySession session, IDocumentStore s
             throw Invalid("from_position must be 0 or more.");
         }
         var box = request.BoundingBox;
-        await foreach (var stored in Follow(request.FromPosition, follow: true, context.CancellationToken))
+        var start = request.FromPosition;
+        if (request.FromNow)
+        {
+            start = await session.Events.QueryAllRawEvents().OrderByDescending(e => e.Sequence).Select(e => e.Sequence)
+                .FirstOrDefaultAsync(context.CancellationToken);
+        }
+        await foreach (var stored in Follow(start, follow: true, context.CancellationToken))
         {
             if (!ChangeNames.TryGetValue(stored.EventTypeName, out var change))
             {
