@@ -37,8 +37,11 @@ public sealed class LedgerTests : IAsyncLifetime
             ["ConnectionStrings:Postgres"] = _infrastructure.Postgres,
             ["ConnectionStrings:RabbitMq"] = _infrastructure.RabbitMq.ToString(),
             ["Marten:Schema"] = _infrastructure.NewSchema("query"),
+            // Ports of its own: the service's appsettings.json ports may be taken by a running Platform.
+            ["Kestrel:Endpoints:Http:Url"] = $"http://127.0.0.1:{FreePort()}",
+            ["Kestrel:Endpoints:Grpc:Url"] = $"http://127.0.0.1:{port}",
+            ["Kestrel:Endpoints:Grpc:Protocols"] = "Http2",
         });
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port, listen => listen.Protocols = HttpProtocols.Http2));
         builder.AddServiceDefaults();
         builder.AddQuery();
         _app = builder.Build();

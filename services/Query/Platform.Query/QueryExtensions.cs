@@ -19,10 +19,14 @@ public static class QueryExtensions
             options.Events.MapEventType<IncidentRevised>("incident_revised");
             options.Events.MapEventType<IncidentRetracted>("incident_retracted");
             options.Projections.Add<IncidentDetailsProjection>(ProjectionLifecycle.Inline);
+            // Search filters on real, indexed columns rather than JSON paths.
             options.Schema.For<IncidentDetails>()
-                .Index(x => x.EventType)
-                .Index(x => x.DateStart)
-                .Index(x => x.DateEnd);
+                .Duplicate(x => x.EventType)
+                .Duplicate(x => x.DateStart)
+                .Duplicate(x => x.DateEnd)
+                .Duplicate(x => x.Latitude!)
+                .Duplicate(x => x.Longitude!)
+                .Duplicate(x => x.Retracted);
         });
 
         builder.AddPlatformMessaging(ServiceName, bus =>

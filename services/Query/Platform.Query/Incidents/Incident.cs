@@ -105,7 +105,10 @@ public sealed class IncidentDetails
     /// <summary>True once every source withdrew its report.</summary>
     public bool Retracted { get; set; }
 
-    // Denormalised for search: actor ids, and the lower-cased words of titles, evidence and place names.
+    // Denormalised for search: coordinates as columns of their own (indexed), actor ids, and the lower-cased words
+    // of titles, evidence and place names.
+    public double? Latitude { get; set; }
+    public double? Longitude { get; set; }
     public List<string> ActorIds { get; set; } = [];
     public string SearchText { get; set; } = "";
 
@@ -113,6 +116,8 @@ public sealed class IncidentDetails
     public IncidentDetails Indexed()
     {
         ActorIds = Actors.Select(a => a.ActorId).Distinct(StringComparer.Ordinal).ToList();
+        Latitude = Place?.Latitude;
+        Longitude = Place?.Longitude;
         SearchText = string.Join('\n', Sources.SelectMany(s => new[] { s.Title, s.Evidence.Text })
             .Append(Place?.Name ?? "").Append(Place?.MatchedText ?? "")).ToLowerInvariant();
         return this;

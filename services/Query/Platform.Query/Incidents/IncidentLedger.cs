@@ -27,6 +27,12 @@ public static class IncidentLedger
 {
     public const double CorroborationRadiusKm = 10;
 
+    /// <summary>
+    /// The longest date range an incident may span (the extractor's widest is a month); a longer report keeps its
+    /// last <see cref="MaxIncidentDays"/> days. Search relies on the bound.
+    /// </summary>
+    public const int MaxIncidentDays = 62;
+
     private static readonly HashSet<string> NonCombatants = new(StringComparer.Ordinal) { "civilians", "protesters", "unidentified" };
 
     /// <param name="candidates">Incidents on record near the report in place and time (the caller's coarse filter).</param>

@@ -225,7 +225,9 @@ public sealed class IncidentQueryService(IQuerySession session, IDocumentStore s
         if (request.FromDate.Length > 0)
         {
             var from = ParseDate(request.FromDate, "from_date");
-            query = query.Where(x => x.DateEnd >= from);
+            // An incident spans at most IncidentLedger.MaxIncidentDays: the bound lets the DateStart index do the work.
+            var earliestStart = from.AddDays(-IncidentLedger.MaxIncidentDays);
+            query = query.Where(x => x.DateEnd >= from && x.DateStart >= earliestStart);
         }
         if (request.ToDate.Length > 0)
         {
@@ -243,9 +245,8 @@ public sealed class IncidentQueryService(IQuerySession session, IDocumentStore s
             {
                 throw Invalid("bounding_box needs -90 <= min_latitude <= max_latitude <= 90 and -180 <= min_longitude <= max_longitude <= 180.");
             }
-            query = query.Where(x => x.Place != null
-                && x.Place.Latitude >= box.MinLatitude && x.Place.Latitude <= box.MaxLatitude
-                && x.Place.Longitude >= box.MinLongitude && x.Place.Longitude <= box.MaxLongitude);
+            query = query.Where(x => x.Latitude >= box.MinLatitude && x.Latitude <= box.MaxLatitude
+                && x.Longitude >= box.MinLongitude && x.Longitude <= box.MaxLongitude);
         }
         if (request.SubEventType.Length > 0)
         {
@@ -290,8 +291,7 @@ public sealed class IncidentQueryService(IQuerySession session, IDocumentStore s
             var lonDelta = radius.Kilometers / (111.0 * Math.Max(0.01, Math.Cos(radius.Latitude * Math.PI / 180)));
             double minLat = radius.Latitude - latDelta, maxLat = radius.Latitude + latDelta;
             double minLon = radius.Longitude - lonDelta, maxLon = radius.Longitude + lonDelta;
-            query = query.Where(x => x.Place != null && x.Place.Latitude >= minLat && x.Place.Latitude <= maxLat
-                && x.Place.Longitude >= minLon && x.Place.Longitude <= maxLon);
+            query = query.Where(x => x.Latitude >= minLat && x.Latitude <= maxLat && x.Longitude >= minLon && x.Longitude <= maxLon);
         }
         var after = request.PageToken.Length > 0 ? ParseGuid(request.PageToken, "page_token") : (Guid?)null;
         var page = new List<IncidentDetails>(pageSize + 1);

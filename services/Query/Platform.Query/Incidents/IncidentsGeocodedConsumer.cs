@@ -140,7 +140,9 @@ public static class IncidentMapping
             incident.SubEventType,
             (incident.Actors ?? []).Select(a => new IncidentActor(a.ActorId, a.Alias)).ToList(),
             place,
-            incident.Date.Start,
+            incident.Date.End.DayNumber - incident.Date.Start.DayNumber > IncidentLedger.MaxIncidentDays
+                ? incident.Date.End.AddDays(-IncidentLedger.MaxIncidentDays)
+                : incident.Date.Start,
             incident.Date.End,
             incident.Fatalities,
             incident.Arrests,
