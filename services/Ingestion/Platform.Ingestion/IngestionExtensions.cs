@@ -22,6 +22,10 @@ public static class IngestionExtensions
                 options.Events.MapEventType<ArticleIngested>("article_ingested");
                 options.Events.MapEventType<ArticleReprocessRequested>("article_reprocess_requested");
                 options.Projections.Snapshot<ArticleSummary>(JasperFx.Events.Projections.SnapshotLifecycle.Inline);
+                // The outbox publisher looks for new events this often: the main part of the time from submission
+                // to a watcher seeing the incident (Marten's defaults are 250 ms busy and 1 s idle).
+                options.Projections.FastPollingTime = TimeSpan.FromMilliseconds(50);
+                options.Projections.SlowPollingTime = TimeSpan.FromMilliseconds(100);
             })
             // HotCold: with several Ingestion instances exactly one runs the outbox publisher at a time.
             .AddAsyncDaemon(DaemonMode.HotCold)

@@ -85,6 +85,17 @@ public sealed record IncidentRevised(
 /// </summary>
 public sealed record IncidentRetracted(Guid IncidentId, Guid ArticleId, int Ordinal, string ExtractorVersion);
 
+/// <summary>
+/// The incidents an article contributed to, keyed by article id: a lookup by id instead of a scan of every
+/// incident's sources (what redelivery checks and search by article need). Kept by the consumer in the same
+/// transaction as the events.
+/// </summary>
+public sealed class ArticleIncidents
+{
+    public Guid Id { get; set; }
+    public List<Guid> IncidentIds { get; set; } = [];
+}
+
 /// <summary>Read model: an incident with every source that reported it.</summary>
 public sealed class IncidentDetails
 {

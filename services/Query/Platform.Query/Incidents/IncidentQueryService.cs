@@ -220,7 +220,10 @@ public sealed class IncidentQueryService(IQuerySession session, IDocumentStore s
         if (request.ArticleId.Length > 0)
         {
             var articleId = ParseGuid(request.ArticleId, "article_id");
-            query = query.Where(x => x.ArticleIds.Contains(articleId));
+            var contributions = await session.LoadAsync<ArticleIncidents>(articleId, context.CancellationToken);
+            var ids = contributions?.IncidentIds.ToArray() ?? [];
+            // The article's incidents that still name it (a retraction withdraws the article from an incident).
+            query = query.Where(x => x.Id.IsOneOf(ids) && x.ArticleIds.Contains(articleId));
         }
         if (request.FromDate.Length > 0)
         {

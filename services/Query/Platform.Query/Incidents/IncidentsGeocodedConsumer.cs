@@ -28,7 +28,10 @@ public sealed class IncidentsGeocodedConsumer(IDocumentStore store, ILogger<Inci
         var cancellationToken = context.CancellationToken;
         var articleId = message.Article.ArticleId;
         await using var session = store.LightweightSession();
-        var onRecord = await session.Query<IncidentDetails>().Where(x => x.ArticleIds.Contains(articleId)).ToListAsync(cancellationToken);
+        var contributions = await session.LoadAsync<ArticleIncidents>(articleId, cancellationToken) ?? new ArticleIncidents { Id = articleId };
+        var onRecord = contributions.IncidentIds.Count == 0
+            ? []
+            : (await session.LoadManyAsync<IncidentDetails>(cancellationToken, contributions.IncidentIds)).ToList();
         // This article's reports on record, by ordinal: what a redelivery finds, and what a re-extraction revises.
         var recorded = onRecord
             .SelectMany(incident => incident.Sources.Where(s => s.ArticleId == articleId).Select(source => (Incident: incident, Source: source)))
@@ -61,6 +64,10 @@ public sealed class IncidentsGeocodedConsumer(IDocumentStore store, ILogger<Inci
             }
             var candidates = report.Place is null ? [] : await CandidatesAsync(session, report, cancellationToken);
             var decision = IncidentLedger.Decide(report, candidates, IncidentIdentity.For(articleId, geocoded.Incident.Ordinal));
+            if (!contributions.IncidentIds.Contains(decision.IncidentId))
+            {
+                contributions.IncidentIds.Add(decision.IncidentId);
+            }
             if (decision.StartsStream)
             {
                 session.Events.StartStream<IncidentDetails>(decision.IncidentId, decision.Event);
@@ -85,6 +92,7 @@ public sealed class IncidentsGeocodedConsumer(IDocumentStore store, ILogger<Inci
             logger.LogInformation("Article {ArticleId}: nothing new ({Count} incidents already recorded)", articleId, message.Incidents.Count);
             return;
         }
+        session.Store(contributions);
         try
         {
             await session.SaveChangesAsync(cancellationToken);
