@@ -276,15 +276,7 @@ public sealed class Gazetteer
     private static long ExactKey(ReadOnlySpan<char> name, int index)
     {
         Span<char> folded = name.Length <= 256 ? stackalloc char[name.Length] : new char[name.Length];
-        var length = 0;
-        foreach (var c in name)
-        {
-            var f = TextFolding.FoldChar(c);
-            if (f != '\0')
-            {
-                folded[length++] = f;
-            }
-        }
+        var length = TextFolding.FoldInto(name, folded);
         return ((long)string.GetHashCode(folded[..length]) << 32) | (uint)index;
     }
 
@@ -555,16 +547,7 @@ public sealed class Gazetteer
     public static int WriteNameKey(ReadOnlySpan<char> name, Span<char> destination)
     {
         Span<char> folded = name.Length <= 256 ? stackalloc char[name.Length] : new char[name.Length];
-        var length = 0;
-        foreach (var c in name)
-        {
-            var f = TextFolding.FoldChar(c);
-            if (f != '\0')
-            {
-                folded[length++] = f;
-            }
-        }
-        folded = folded[..length];
+        folded = folded[..TextFolding.FoldInto(name, folded)];
         Span<Range> words = stackalloc Range[32];
         var count = 0;
         for (var i = 0; i < folded.Length && count < words.Length;)

@@ -42,6 +42,21 @@ public static class TextFolding
         return index >= 0 ? BaseLetters[index] : lower;
     }
 
+    /// <summary>Folds <paramref name="source"/> into <paramref name="destination"/> (at least as long) and returns the folded length.</summary>
+    public static int FoldInto(ReadOnlySpan<char> source, Span<char> destination)
+    {
+        var length = 0;
+        foreach (var c in source)
+        {
+            var folded = FoldChar(c);
+            if (folded != '\0')
+            {
+                destination[length++] = folded;
+            }
+        }
+        return length;
+    }
+
     /// <summary>Folds a whole string (no offset map), for building indexes of names.</summary>
     public static string Fold(string text)
     {
