@@ -168,17 +168,9 @@ public sealed partial class ArticleJourneyTests(RunningPlatform platform) : ICla
         var before = await IncidentsOfAsync(submitted.ArticleId, PipelineTimeout);
         before.ShouldNotBeEmpty(platform.Diagnostics());
 
-        var cli = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("dotnet",
-        [
-            Path.Combine(RepositoryPaths.Root, "services", "Cli", "Platform.Cli", "bin", RepositoryPaths.BuildConfiguration, "net10.0", "platform.dll"),
-            "reprocess", submitted.ArticleId, "--wait", "5",
-            "--ingestion", platform.Ingestion.GrpcAddress.ToString(), "--query", platform.Query.GrpcAddress.ToString(),
-        ]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
-        var output = await cli.StandardOutput.ReadToEndAsync();
-        var errors = await cli.StandardError.ReadToEndAsync();
-        await cli.WaitForExitAsync();
+        var (exitCode, output, errors) = await RunCliAsync("reprocess", submitted.ArticleId, "--wait", "5");
 
-        cli.ExitCode.ShouldBe(0, errors);
+        exitCode.ShouldBe(0, errors);
         output.ShouldContain("reprocessing 1 article(s)");
         output.ShouldContain("0 incident(s) revised or retracted");
         var extractionSawItTwice = await RabbitQueues.EventuallyAsync(() => Task.FromResult(
