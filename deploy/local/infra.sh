@@ -19,6 +19,7 @@
 #   PLATFORM_RABBIT_DIST_PORT  [55674]  Erlang distribution
 #   PLATFORM_EPMD_PORT         [55675]  private epmd
 #   PLATFORM_RABBIT_NODE       [platform@localhost]
+#   PLATFORM_PG_SHARED_BUFFERS [1GB]    PostgreSQL shared_buffers
 # Credentials: PostgreSQL role "platform" (superuser) / password "platform",
 # database "platform"; RabbitMQ user "platform" / "platform", administrator
 # with full permissions on vhost "/". install/start/stop need root.
@@ -154,6 +155,8 @@ listen_addresses = '127.0.0.1'
 port = $PG_PORT
 unix_socket_directories = '$PG_SOCK_DIR'
 max_connections = 300
+# The read models stay in memory: the search index and the incidents a page loads (1M incidents ~ 2 GB).
+shared_buffers = ${PLATFORM_PG_SHARED_BUFFERS:-1GB}
 EOF
   chown postgres:postgres "$PG_DATA/platform.conf"
 }

@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Platform.Contracts;
+using Platform.Query.Incidents;
 using Platform.Query.V1;
 using Platform.ServiceDefaults;
 using Platform.Testing;
@@ -387,6 +388,74 @@ public sealed class LedgerTests : IAsyncLifetime
         var tooLong = await Should.ThrowAsync<RpcException>(_client.CountIncidentsByDayAsync(
             new CountIncidentsByDayRequest { FromDate = "2030-01-01", ToDate = "2031-06-01" }).ResponseAsync);
         tooLong.StatusCode.ShouldBe(StatusCode.InvalidArgument);
+    }
+
+    [Fact]
+    public async Task An_incident_without_a_place_is_found_by_time_but_never_by_area()
+    {
+        var articleId = Guid.NewGuid();
+        var message = Message(articleId, ("Battles", "2020-03-05", 35.5, 40.6), ("Battles", "2020-03-06", 0, 0));
+        await _publisher!.Publish(message with { Incidents = [message.Incidents[0], message.Incidents[1] with { Place = null }] });
+        await WaitForArticleAsync(articleId, 2);
+        var scope = articleId.ToString();
+
+        var inMarch = await SearchAsync(new SearchIncidentsRequest { ArticleId = scope, FromDate = "2020-03-06", ToDate = "2020-03-31" });
+        var anywhere = await SearchAsync(new SearchIncidentsRequest
+        {
+            ArticleId = scope,
+            BoundingBox = new BoundingBox { MinLatitude = -90, MaxLatitude = 90, MinLongitude = -180, MaxLongitude = 180 },
+        });
+
+        inMarch.ShouldHaveSingleItem().Place.ShouldBeNull();
+        anywhere.ShouldHaveSingleItem().Place.Latitude.ShouldBe(35.5);
+        // A percent sign is a word to look for, not a wildcard.
+        (await SearchAsync(new SearchIncidentsRequest { ArticleId = scope, Text = "%" })).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task The_grid_cell_computed_in_code_is_the_one_the_index_stores()
+    {
+        (double Latitude, double Longitude)[] points = [(35.5, 40.6), (35.0, 40.0), (-33.87, 151.21), (-0.25, -0.25), (90, 180), (-90, -180), (34.99999, -0.00001)];
+        await using var connection = new Npgsql.NpgsqlConnection(_infrastructure.Postgres);
+        await connection.OpenAsync();
+        foreach (var (latitude, longitude) in points)
+        {
+            await using var command = new Npgsql.NpgsqlCommand($"select {IncidentSearch.CellKey} from (select $1::float8 as latitude, $2::float8 as longitude) p", connection);
+            command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = latitude });
+            command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = longitude });
+
+            ((int)(await command.ExecuteScalarAsync())!).ShouldBe(IncidentSearch.Cell(latitude, longitude), $"{latitude}, {longitude}");
+        }
+    }
+
+    [Fact]
+    public async Task A_search_by_time_and_area_reads_the_where_and_when_index()
+    {
+        var store = _app!.Services.GetRequiredService<Marten.IDocumentStore>();
+        var (sql, parameters) = new IncidentSearch().During(new DateOnly(2020, 1, 1), new DateOnly(2020, 1, 31))
+            .Within(35, 36, 40, 41).EventType("Battles").PageSql(IncidentSearch.TableName(store), after: null, limit: 51);
+        await using var connection = new Npgsql.NpgsqlConnection(_infrastructure.Postgres);
+        await connection.OpenAsync();
+        // Few rows here, so a sequential scan would be cheaper: forbid it to learn whether the index applies at all.
+        await using (var off = new Npgsql.NpgsqlCommand("set enable_seqscan = off", connection))
+        {
+            await off.ExecuteNonQueryAsync();
+        }
+        await using var explain = new Npgsql.NpgsqlCommand("explain " + sql, connection);
+        foreach (var parameter in parameters)
+        {
+            explain.Parameters.Add(new Npgsql.NpgsqlParameter { Value = parameter });
+        }
+        var plan = new List<string>();
+        await using (var reader = await explain.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                plan.Add(reader.GetString(0));
+            }
+        }
+
+        string.Join('\n', plan).ShouldContain(IncidentSearch.WhereWhenIndex);
     }
 
     [Fact]

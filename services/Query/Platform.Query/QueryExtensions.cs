@@ -26,8 +26,12 @@ public static class QueryExtensions
                 .Duplicate(x => x.DateEnd)
                 .Duplicate(x => x.Latitude!)
                 .Duplicate(x => x.Longitude!)
-                .Duplicate(x => x.Retracted);
+                .Duplicate(x => x.Retracted)
+                // Covering indexes on an expression, created by IncidentSearchIndex rather than Marten.
+                .IgnoreIndex(IncidentSearch.WhereWhenIndex)
+                .IgnoreIndex(IncidentSearch.WhenIndex);
         });
+        builder.Services.AddHostedService<IncidentSearchIndex>();
 
         builder.AddPlatformMessaging(ServiceName, bus =>
             bus.AddConsumer<IncidentsGeocodedConsumer, IncidentsGeocodedConsumerDefinition>());

@@ -216,30 +216,21 @@ public sealed class IncidentQueryService(IQuerySession session, IDocumentStore s
             var size => size,
         };
         // Retracted incidents stay readable by id and in the history, not in search.
-        IQueryable<IncidentDetails> query = session.Query<IncidentDetails>().Where(x => !x.Retracted);
+        var search = new IncidentSearch();
         if (request.ArticleId.Length > 0)
         {
             var articleId = ParseGuid(request.ArticleId, "article_id");
             var contributions = await session.LoadAsync<ArticleIncidents>(articleId, context.CancellationToken);
-            var ids = contributions?.IncidentIds.ToArray() ?? [];
             // The article's incidents that still name it (a retraction withdraws the article from an incident).
-            query = query.Where(x => x.Id.IsOneOf(ids) && x.ArticleIds.Contains(articleId));
+            search.Where("id = any(@)", contributions?.IncidentIds.ToArray() ?? [])
+                .JsonArrayContains("ArticleIds", articleId.ToString());
         }
-        if (request.FromDate.Length > 0)
-        {
-            var from = ParseDate(request.FromDate, "from_date");
-            // An incident spans at most IncidentLedger.MaxIncidentDays: the bound lets the DateStart index do the work.
-            var earliestStart = from.AddDays(-IncidentLedger.MaxIncidentDays);
-            query = query.Where(x => x.DateEnd >= from && x.DateStart >= earliestStart);
-        }
-        if (request.ToDate.Length > 0)
-        {
-            var to = ParseDate(request.ToDate, "to_date");
-            query = query.Where(x => x.DateStart <= to);
-        }
+        DateOnly? from = request.FromDate.Length > 0 ? ParseDate(request.FromDate, "from_date") : null;
+        DateOnly? to = request.ToDate.Length > 0 ? ParseDate(request.ToDate, "to_date") : null;
+        search.During(from, to);
         if (request.EventType.Length > 0)
         {
-            query = query.Where(x => x.EventType == request.EventType);
+            search.EventType(request.EventType);
         }
         if (request.BoundingBox is { } box)
         {
@@ -248,16 +239,15 @@ public sealed class IncidentQueryService(IQuerySession session, IDocumentStore s
             {
                 throw Invalid("bounding_box needs -90 <= min_latitude <= max_latitude <= 90 and -180 <= min_longitude <= max_longitude <= 180.");
             }
-            query = query.Where(x => x.Latitude >= box.MinLatitude && x.Latitude <= box.MaxLatitude
-                && x.Longitude >= box.MinLongitude && x.Longitude <= box.MaxLongitude);
+            search.Within(box.MinLatitude, box.MaxLatitude, box.MinLongitude, box.MaxLongitude);
         }
         if (request.SubEventType.Length > 0)
         {
-            query = query.Where(x => x.SubEventType == request.SubEventType);
+            search.Json("SubEventType", request.SubEventType);
         }
         if (request.ActorId.Length > 0)
         {
-            query = query.Where(x => x.ActorIds.Contains(request.ActorId));
+            search.JsonArrayContains("ActorIds", request.ActorId);
         }
         if (request.MaxPrecision is < 0 or > 3)
         {
@@ -265,53 +255,28 @@ public sealed class IncidentQueryService(IQuerySession session, IDocumentStore s
         }
         if (request.MaxPrecision > 0)
         {
-            query = query.Where(x => x.Place != null && x.Place.Precision <= request.MaxPrecision);
+            search.Where("(data #>> '{Place,Precision}')::int <= @", request.MaxPrecision);
         }
         if (request.CountryCode.Length > 0)
         {
-            query = query.Where(x => x.Place != null && x.Place.CountryCode == request.CountryCode);
+            search.Json("Place,CountryCode", request.CountryCode);
         }
         if (request.Admin1Code.Length > 0)
         {
-            query = query.Where(x => x.Place != null && x.Place.Admin1Code == request.Admin1Code);
+            search.Json("Place,Admin1Code", request.Admin1Code);
         }
-        if (request.Text.Trim().Length > 0)
-        {
-            foreach (var word in request.Text.ToLowerInvariant().Split(' ', StringSplitOptions.RemoveEmptyEntries))
-            {
-                query = query.Where(x => x.SearchText.Contains(word));
-            }
-        }
-        var radius = request.Radius;
-        if (radius is not null)
+        search.Words(request.Text);
+        if (request.Radius is { } radius)
         {
             if (radius.Kilometers is <= 0 or > 20_000 || radius.Latitude is < -90 or > 90 || radius.Longitude is < -180 or > 180)
             {
                 throw Invalid("radius needs a latitude, a longitude and 0 < kilometers <= 20000.");
             }
-            // A box around the circle in SQL; the exact distance below.
-            var latDelta = radius.Kilometers / 111.0;
-            var lonDelta = radius.Kilometers / (111.0 * Math.Max(0.01, Math.Cos(radius.Latitude * Math.PI / 180)));
-            double minLat = radius.Latitude - latDelta, maxLat = radius.Latitude + latDelta;
-            double minLon = radius.Longitude - lonDelta, maxLon = radius.Longitude + lonDelta;
-            query = query.Where(x => x.Latitude >= minLat && x.Latitude <= maxLat && x.Longitude >= minLon && x.Longitude <= maxLon);
+            search.Near(radius.Latitude, radius.Longitude, radius.Kilometers);
         }
+        // The cursor is the last id of the previous page: pages stay stable while incidents are added.
         var after = request.PageToken.Length > 0 ? ParseGuid(request.PageToken, "page_token") : (Guid?)null;
-        var page = new List<IncidentDetails>(pageSize + 1);
-        // The cursor is the last id of the previous page: pages stay stable while incidents are added. The radius is
-        // checked exactly after the query, so a batch may come back short: keep reading until the page is full.
-        while (page.Count <= pageSize)
-        {
-            var cursor = after;
-            var batch = await (cursor is { } last ? query.Where(x => x.Id > last) : query)
-                .OrderBy(x => x.Id).Take(pageSize + 1).ToListAsync(context.CancellationToken);
-            page.AddRange(batch.Where(x => radius is null || Within(x.Place!, radius)));
-            if (batch.Count <= pageSize)
-            {
-                break;
-            }
-            after = batch[^1].Id;
-        }
+        var page = await search.PageAsync(session, after, pageSize + 1, context.CancellationToken);
         var response = new SearchIncidentsResponse();
         response.Incidents.AddRange(page.Take(pageSize).Select(ToProto));
         if (page.Count > pageSize)
@@ -320,9 +285,6 @@ public sealed class IncidentQueryService(IQuerySession session, IDocumentStore s
         }
         return response;
     }
-
-    private static bool Within(IncidentPlace place, Radius radius) =>
-        IncidentLedger.DistanceKm(place, place with { Latitude = radius.Latitude, Longitude = radius.Longitude }) <= radius.Kilometers;
 
     private static Guid ParseGuid(string value, string field) =>
         Guid.TryParse(value, out var id) ? id : throw Invalid($"{field} '{value}' is not a UUID.");

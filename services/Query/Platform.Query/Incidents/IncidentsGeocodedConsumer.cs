@@ -110,16 +110,11 @@ public sealed class IncidentsGeocodedConsumer(IDocumentStore store, ILogger<Inci
     {
         var place = report.Place!;
         var lonDelta = CandidateBoxDegrees / Math.Max(0.2, Math.Cos(place.Latitude * Math.PI / 180));
-        double minLat = place.Latitude - CandidateBoxDegrees, maxLat = place.Latitude + CandidateBoxDegrees;
-        double minLon = place.Longitude - lonDelta, maxLon = place.Longitude + lonDelta;
-        var from = report.DateStart.AddDays(-CandidateDays);
-        var to = report.DateEnd.AddDays(CandidateDays);
-        var eventType = report.EventType;
-        return await session.Query<IncidentDetails>()
-            .Where(x => x.EventType == eventType && x.DateStart <= to && x.DateEnd >= from && x.Place != null
-                && x.Place.Latitude >= minLat && x.Place.Latitude <= maxLat && x.Place.Longitude >= minLon && x.Place.Longitude <= maxLon)
-            .Take(50)
-            .ToListAsync(cancellationToken);
+        return await new IncidentSearch()
+            .During(report.DateStart.AddDays(-CandidateDays), report.DateEnd.AddDays(CandidateDays))
+            .Within(place.Latitude - CandidateBoxDegrees, place.Latitude + CandidateBoxDegrees, place.Longitude - lonDelta, place.Longitude + lonDelta)
+            .EventType(report.EventType)
+            .PageAsync(session, after: null, limit: 50, cancellationToken);
     }
 }
 
