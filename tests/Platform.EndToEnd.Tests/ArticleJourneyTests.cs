@@ -181,6 +181,53 @@ public sealed partial class ArticleJourneyTests(RunningPlatform platform) : ICla
     }
 
     [Fact]
+    public async Task A_reprocess_with_a_changed_lexicon_revises_the_incident_and_an_as_of_read_returns_the_earlier_state()
+    {
+        var submitted = await platform.IngestionClient.SubmitArticleAsync(new SubmitArticleRequest
+        {
+            Text = "Fighters of the Manbij Military Council clashed with ISIS fighters near the town of Manbij on Monday.",
+            PublishedOn = "2020-04-14",
+        }, deadline: DateTime.UtcNow.AddSeconds(30));
+        var before = (await IncidentsOfAsync(submitted.ArticleId, PipelineTimeout)).ShouldHaveSingleItem(platform.Diagnostics());
+        before.Actors.Select(a => a.ActorId).ShouldBe(["isis"]);
+        var knownBefore = DateTime.UtcNow;
+        // A data team's edit: the council is an SDF formation. A changed lexicon carries a newer extractor version.
+        var lexicons = Directory.CreateTempSubdirectory("platform-lexicon-");
+        try
+        {
+            var builtIn = Path.Combine(RepositoryPaths.Root, "services", "Extraction", "Platform.Extraction.Engine", "Lexicons", "actors.tsv");
+            File.WriteAllLines(Path.Combine(lexicons.FullName, "actors.tsv"), File.ReadLines(builtIn).Append("sdf\ten\tManbij Military Council"));
+            await platform.RestartExtractionAsync(new Dictionary<string, string>
+            {
+                ["Extraction__LexiconDirectory"] = lexicons.FullName,
+                ["Extraction__Version"] = "extraction-99.0.0",
+            });
+
+            var (exitCode, output, errors) = await RunCliAsync("reprocess", submitted.ArticleId, "--wait", "15");
+
+            exitCode.ShouldBe(0, errors);
+            output.ShouldContain($"- {before.IncidentId} revised: actors:", Case.Sensitive, platform.Diagnostics());
+            output.ShouldContain("1 incident(s) revised or retracted");
+            var after = await platform.QueryClient.GetIncidentAsync(new GetIncidentRequest { IncidentId = before.IncidentId });
+            after.Actors.Select(a => a.ActorId).ShouldBe(["isis", "sdf"], ignoreOrder: true);
+            after.Sources.ShouldHaveSingleItem().ExtractorVersion.ShouldBe("extraction-99.0.0");
+            after.Version.ShouldBe(before.Version + 1);
+            var asOf = await platform.QueryClient.GetIncidentAsync(new GetIncidentRequest
+            {
+                IncidentId = before.IncidentId,
+                AsOf = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTime(knownBefore),
+            });
+            asOf.Actors.Select(a => a.ActorId).ShouldBe(["isis"]);
+            asOf.Version.ShouldBe(before.Version);
+        }
+        finally
+        {
+            await platform.RestartExtractionAsync();
+            lexicons.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task One_trace_follows_an_article_through_all_four_services()
     {
         var submitted = await platform.IngestionClient.SubmitArticleAsync(new SubmitArticleRequest

@@ -21,10 +21,12 @@ public sealed class RunningPlatform : IAsyncLifetime
     public ArticleIngestion.ArticleIngestionClient IngestionClient { get; private set; } = null!;
     public IncidentQuery.IncidentQueryClient QueryClient { get; private set; } = null!;
 
+    private Dictionary<string, string> _common = [];
+
     public async Task InitializeAsync()
     {
         await Infrastructure.InitializeAsync();
-        var common = new Dictionary<string, string>
+        var common = _common = new Dictionary<string, string>
         {
             ["ConnectionStrings__Postgres"] = Infrastructure.Postgres,
             ["ConnectionStrings__RabbitMq"] = Infrastructure.RabbitMq.ToString(),
@@ -46,6 +48,22 @@ public sealed class RunningPlatform : IAsyncLifetime
 
         IngestionClient = new ArticleIngestion.ArticleIngestionClient(Channel(Ingestion));
         QueryClient = new IncidentQuery.IncidentQueryClient(Channel(Query));
+    }
+
+    /// <summary>
+    /// Stops the Extraction service and starts it again with <paramref name="settings"/> added (a changed lexicon);
+    /// its queue keeps the messages in between. Call again with none to go back to the built-in configuration.
+    /// </summary>
+    public async Task RestartExtractionAsync(IReadOnlyDictionary<string, string>? settings = null)
+    {
+        await _services[1].DisposeAsync();
+        var environment = new Dictionary<string, string>(_common);
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            environment[key] = value;
+        }
+        _services[1] = ServiceProcess.Start("extraction", "Extraction", environment);
+        await _services[1].WaitUntilReadyAsync(TimeSpan.FromSeconds(90));
     }
 
     public GrpcChannel Channel(ServiceProcess service)

@@ -8,10 +8,20 @@ namespace Platform.Extraction.Engine;
 /// place of their own continue the previous frame (one event told in several sentences).
 /// Deterministic and thread-safe; construct once and share.
 /// </summary>
-public sealed class IncidentExtractor(Lexicon lexicon)
+public sealed class IncidentExtractor(Lexicon lexicon, string version)
 {
-    /// <summary>Changes whenever rules or lexicons change: downstream stages key idempotency and revisions on it.</summary>
+    /// <summary>
+    /// The built-in rules and lexicons. Changes whenever they change: downstream stages key idempotency and
+    /// revisions on the version an extractor stamps on its output.
+    /// </summary>
     public const string Version = "extraction-0.2.0";
+
+    /// <summary>The version stamped on this extractor's output: <see cref="Version"/>, or a changed lexicon's own.</summary>
+    public string OutputVersion { get; } = version;
+
+    public IncidentExtractor(Lexicon lexicon) : this(lexicon, Version)
+    {
+    }
 
     /// <summary>The earliest publication year the engine accepts (relative dates reach back from it).</summary>
     public const int MinimumYear = 1900;

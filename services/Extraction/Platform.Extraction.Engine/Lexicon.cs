@@ -116,21 +116,35 @@ public sealed class Lexicon
     public PhraseIndex<(string EventType, string SubEventType, string[] Requires)> Triggers { get; } = new();
     public PhraseIndex<(string Kind, string Value)> Cues { get; } = new();
 
-    public static Lexicon LoadEmbedded()
+    public static Lexicon LoadEmbedded() => Load(directory: null);
+
+    /// <summary>
+    /// The lexicons, each file read from <paramref name="directory"/> when it holds one of that name (a changed
+    /// lexicon under test or in a deployment) and from the engine's embedded copy otherwise.
+    /// </summary>
+    public static Lexicon Load(string? directory)
     {
+        if (directory is not null && !Directory.Exists(directory))
+        {
+            throw new DirectoryNotFoundException($"Lexicon directory '{directory}' does not exist.");
+        }
+        IEnumerable<string[]> Rows(string file, int minimumColumns) =>
+            directory is not null && File.Exists(Path.Combine(directory, file))
+                ? ReadFileRows(Path.Combine(directory, file), minimumColumns)
+                : Lexicon.ReadRows(file, minimumColumns);
         var lexicon = new Lexicon();
-        foreach (var row in ReadRows("actors.tsv", minimumColumns: 3))
+        foreach (var row in Rows("actors.tsv", minimumColumns: 3))
         {
             lexicon.Actors.Add(row[2], row[1], row[0]);
         }
-        foreach (var row in ReadRows("triggers.tsv", minimumColumns: 4))
+        foreach (var row in Rows("triggers.tsv", minimumColumns: 4))
         {
             var requires = row.Length > 4 && row[4].Length > 0
                 ? row[4].Split('|').Select(w => w.Trim() == IncidentExtractor.EventiveContext ? w.Trim() : Tokenizer.StripArticle(TextFolding.Fold(w.Trim()))).ToArray()
                 : [];
             lexicon.Triggers.Add(row[3], row[2], (row[0], row[1], requires));
         }
-        foreach (var row in ReadRows("cues.tsv", minimumColumns: 3))
+        foreach (var row in Rows("cues.tsv", minimumColumns: 3))
         {
             lexicon.Cues.Add(row[2], row[1], (row[0], row.Length > 3 ? row[3] : ""));
         }
@@ -143,6 +157,17 @@ public sealed class Lexicon
         using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream($"Lexicons.{file}")
             ?? throw new InvalidOperationException($"Lexicon {file} is not embedded in the engine.");
         using var reader = new StreamReader(stream);
+        return ReadRows(reader, file, minimumColumns);
+    }
+
+    private static List<string[]> ReadFileRows(string path, int minimumColumns)
+    {
+        using var reader = new StreamReader(path, System.Text.Encoding.UTF8);
+        return ReadRows(reader, path, minimumColumns);
+    }
+
+    private static List<string[]> ReadRows(TextReader reader, string file, int minimumColumns)
+    {
         var lineNumber = 0;
         var rows = new List<string[]>();
         while (reader.ReadLine() is { } line)

@@ -25,7 +25,7 @@ public sealed class ArticleIngestedConsumer(IncidentExtractor extractor, ILogger
         logger.LogInformation("Article {ArticleId}: {Count} incidents", article.ArticleId, incidents.Count);
         await context.Publish(new IncidentsExtracted(
             new ArticleReference(article.ArticleId, article.Language, article.Title, article.PublishedOn, article.Url, article.SourceName),
-            IncidentExtractor.Version,
+            extractor.OutputVersion,
             incidents), context.CancellationToken);
     }
 
