@@ -309,6 +309,48 @@ public sealed class LedgerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_search_as_of_a_moment_returns_what_the_ledger_knew_then()
+    {
+        var articleId = Guid.NewGuid();
+        var first = Message(articleId, ("Battles", "2020-05-02", 35.5, 40.6), ("Protests", "2020-05-02", 37.2, 42.1));
+        await _publisher!.Publish(first);
+        var before = await WaitForArticleAsync(articleId, 2);
+        var clash = before.Single(i => i.EventType == "Battles");
+        var protest = before.Single(i => i.EventType == "Protests");
+        await Task.Delay(300);
+        var knownThen = DateTime.UtcNow;
+        await Task.Delay(300);
+        // A newer extractor calls the clash an explosion and no longer sees the protest.
+        await _publisher.Publish(first with
+        {
+            ExtractorVersion = "extraction-9.0.0",
+            Incidents = [first.Incidents[0] with { Incident = first.Incidents[0].Incident with { EventType = "Explosions/Remote violence" } }],
+        });
+        await RabbitQueues.EventuallyAsync(async () =>
+            (await _client.GetIncidentAsync(new GetIncidentRequest { IncidentId = clash.IncidentId })).Version == 2, TimeSpan.FromSeconds(30));
+        var scope = articleId.ToString();
+        SearchIncidentsRequest Request(DateTime? asOf, string eventType = "") => new()
+        {
+            ArticleId = scope,
+            EventType = eventType,
+            FromDate = "2020-05-01",
+            AsOf = asOf is { } t ? Google.Protobuf.WellKnownTypes.Timestamp.FromDateTime(t) : null,
+        };
+
+        var battlesThen = await SearchAsync(Request(knownThen, "Battles"));
+        var allThen = await SearchAsync(Request(knownThen));
+        var allNow = await SearchAsync(Request(null));
+        var beforeAnything = await SearchAsync(Request(knownThen.AddHours(-1)));
+
+        battlesThen.ShouldHaveSingleItem().IncidentId.ShouldBe(clash.IncidentId);
+        battlesThen[0].Version.ShouldBe(1);
+        allThen.Select(i => i.IncidentId).ShouldBe(new[] { clash.IncidentId, protest.IncidentId }.Order(), ignoreOrder: false);
+        allNow.ShouldHaveSingleItem().EventType.ShouldBe("Explosions/Remote violence");
+        (await SearchAsync(Request(null, "Battles"))).ShouldBeEmpty();
+        beforeAnything.ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task Search_filters_by_sub_type_actor_precision_country_admin1_text_and_radius()
     {
         var articleId = Guid.NewGuid();

@@ -330,7 +330,9 @@ public sealed class IncidentQueryService(IQuerySession session, IDocumentStore s
         }
         // The cursor is the last id of the previous page: pages stay stable while incidents are added.
         var after = request.PageToken.Length > 0 ? ParseGuid(request.PageToken, "page_token") : (Guid?)null;
-        var page = await search.PageAsync(session, after, pageSize + 1, context.CancellationToken);
+        var page = request.AsOf is { } asOf
+            ? await SearchAsOfAsync(search, request, asOf.ToDateTimeOffset(), after, pageSize + 1, context.CancellationToken)
+            : await search.PageAsync(session, after, pageSize + 1, context.CancellationToken);
         var response = new SearchIncidentsResponse();
         response.Incidents.AddRange(page.Take(pageSize).Select(ToProto));
         if (page.Count > pageSize)
@@ -338,6 +340,81 @@ public sealed class IncidentQueryService(IQuerySession session, IDocumentStore s
             response.NextPageToken = page[pageSize - 1].Id.ToString();
         }
         return response;
+    }
+
+    /// <summary>
+    /// A search as known at <paramref name="asOf"/>. Candidates are the incidents matching now plus every incident
+    /// revised or retracted since (the only events that can take an incident out of a search; corroborations only
+    /// add actors and sources). Each candidate is rebuilt from its events up to that moment and checked again.
+    /// </summary>
+    private async Task<List<IncidentDetails>> SearchAsOfAsync(IncidentSearch search, SearchIncidentsRequest request, DateTimeOffset asOf,
+        Guid? after, int limit, CancellationToken cancellationToken)
+    {
+        const int Batch = 200;
+        var changedSince = new SortedSet<Guid>();
+        await using (var command = new Npgsql.NpgsqlCommand(
+            $"select distinct stream_id from {store.Options.Events.DatabaseSchemaName}.mt_events " +
+            "where timestamp > $1 and type in ('incident_revised', 'incident_retracted')"))
+        {
+            command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = asOf });
+            await using var reader = await session.ExecuteReaderAsync(command, cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                changedSince.Add(reader.GetGuid(0));
+            }
+        }
+        var page = new List<IncidentDetails>(limit);
+        var cursor = after;
+        while (page.Count < limit)
+        {
+            var matchingNow = await search.PageAsync(session, cursor, Batch, cancellationToken);
+            // Candidates up to the last id this batch covers (all of them when the batch is the last).
+            var bound = matchingNow.Count == Batch ? matchingNow[^1].Id : (Guid?)null;
+            var candidates = matchingNow.Select(x => x.Id)
+                .Concat(changedSince.Where(id => (cursor is null || id.CompareTo(cursor.Value) > 0) && (bound is null || id.CompareTo(bound.Value) <= 0)))
+                .Distinct().Order().ToList();
+            foreach (var id in candidates)
+            {
+                var then = await session.Events.AggregateStreamAsync<IncidentDetails>(id, timestamp: asOf, token: cancellationToken);
+                if (then is not null && Matches(then, request))
+                {
+                    page.Add(then);
+                    if (page.Count == limit)
+                    {
+                        break;
+                    }
+                }
+            }
+            if (bound is null)
+            {
+                break;
+            }
+            cursor = bound;
+        }
+        return page;
+    }
+
+    /// <summary>The search filters in code, for states rebuilt from events (the same rules as the SQL).</summary>
+    private static bool Matches(IncidentDetails incident, SearchIncidentsRequest request)
+    {
+        var place = incident.Place;
+        var box = request.BoundingBox;
+        var radius = request.Radius;
+        return !incident.Retracted
+            && (request.ArticleId.Length == 0 || incident.ArticleIds.Contains(Guid.Parse(request.ArticleId)))
+            && (request.FromDate.Length == 0 || incident.DateEnd >= ParseDate(request.FromDate, "from_date"))
+            && (request.ToDate.Length == 0 || incident.DateStart <= ParseDate(request.ToDate, "to_date"))
+            && (request.EventType.Length == 0 || incident.EventType == request.EventType)
+            && (request.SubEventType.Length == 0 || incident.SubEventType == request.SubEventType)
+            && (request.ActorId.Length == 0 || incident.ActorIds.Contains(request.ActorId))
+            && (box is null || place is not null && place.Latitude >= box.MinLatitude && place.Latitude <= box.MaxLatitude
+                && place.Longitude >= box.MinLongitude && place.Longitude <= box.MaxLongitude)
+            && (request.MaxPrecision == 0 || place is not null && place.Precision <= request.MaxPrecision)
+            && (request.CountryCode.Length == 0 || place?.CountryCode == request.CountryCode)
+            && (request.Admin1Code.Length == 0 || place?.Admin1Code == request.Admin1Code)
+            && request.Text.ToLowerInvariant().Split(' ', StringSplitOptions.RemoveEmptyEntries).All(incident.SearchText.Contains)
+            && (radius is null || place is not null
+                && IncidentLedger.DistanceKm(place, place with { Latitude = radius.Latitude, Longitude = radius.Longitude }) <= radius.Kilometers);
     }
 
     private static Guid ParseGuid(string value, string field) =>

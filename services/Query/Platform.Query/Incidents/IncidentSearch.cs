@@ -151,8 +151,9 @@ public sealed class IncidentSearch
         {
             return [];
         }
-        var loaded = await session.LoadManyAsync<IncidentDetails>(cancellationToken, ids);
-        return loaded.OrderBy(x => x.Id).ToList();
+        // In the database's order (the cursor's); an incident removed in between is skipped.
+        var loaded = (await session.LoadManyAsync<IncidentDetails>(cancellationToken, ids)).ToDictionary(x => x.Id);
+        return ids.Where(loaded.ContainsKey).Select(id => loaded[id]).ToList();
     }
 
     public static string TableName(IDocumentStore store) =>
