@@ -501,6 +501,39 @@ public sealed class LedgerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Daily_counts_follow_revisions_retractions_and_a_rebuild()
+    {
+        var articleId = Guid.NewGuid();
+        var first = Message(articleId, ("Battles", "2030-02-10", 35.5, 40.6), ("Protests", "2030-02-10", 35.9, 40.9));
+        await _publisher!.Publish(first);
+        var before = await WaitForArticleAsync(articleId, 2);
+        async Task<List<(string, string, int)>> CountsAsync() =>
+            [.. (await _client.CountIncidentsByDayAsync(new CountIncidentsByDayRequest { FromDate = "2030-02-01", ToDate = "2030-02-28" }))
+                .Counts.Select(c => (c.Day, c.EventType, c.Incidents))];
+        (await CountsAsync()).ShouldBe([("2030-02-10", "Battles", 1), ("2030-02-10", "Protests", 1)]);
+
+        // A newer extractor dates the clash a day later and no longer sees the protest.
+        var clash = first.Incidents[0];
+        await _publisher.Publish(first with
+        {
+            ExtractorVersion = "extraction-9.0.0",
+            Incidents = [clash with { Incident = clash.Incident with { Date = new DateRange(new DateOnly(2030, 2, 11), new DateOnly(2030, 2, 12)) } }],
+        });
+        await RabbitQueues.EventuallyAsync(async () =>
+            (await _client.GetIncidentAsync(new GetIncidentRequest { IncidentId = before.Single(i => i.EventType == "Protests").IncidentId })).Retracted,
+            TimeSpan.FromSeconds(30));
+        var revised = await CountsAsync();
+        var store = _app!.Services.GetRequiredService<Marten.IDocumentStore>();
+        await store.Advanced.Clean.DeleteDocumentsByTypeAsync(typeof(IncidentDetails));
+        var deleted = await CountsAsync();
+        await _client.RebuildProjectionsAsync(new RebuildProjectionsRequest(), deadline: DateTime.UtcNow.AddMinutes(2));
+
+        revised.ShouldBe([("2030-02-11", "Battles", 1), ("2030-02-12", "Battles", 1)]);
+        deleted.ShouldBeEmpty();
+        (await CountsAsync()).ShouldBe(revised);
+    }
+
+    [Fact]
     public async Task Invalid_search_arguments_are_rejected()
     {
         var badDate = await Should.ThrowAsync<RpcException>(_client.SearchIncidentsAsync(new SearchIncidentsRequest { FromDate = "24/01/2020" }).ResponseAsync);

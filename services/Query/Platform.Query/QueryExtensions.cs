@@ -27,11 +27,11 @@ public static class QueryExtensions
                 .Duplicate(x => x.Latitude!)
                 .Duplicate(x => x.Longitude!)
                 .Duplicate(x => x.Retracted)
-                // Covering indexes on an expression, created by IncidentSearchIndex rather than Marten.
+                // Covering indexes on an expression, created by ReadModelSchema rather than Marten.
                 .IgnoreIndex(IncidentSearch.WhereWhenIndex)
                 .IgnoreIndex(IncidentSearch.WhenIndex);
         });
-        builder.Services.AddHostedService<IncidentSearchIndex>();
+        builder.Services.AddHostedService<ReadModelSchema>();
 
         builder.AddPlatformMessaging(ServiceName, bus =>
             bus.AddConsumer<IncidentsGeocodedConsumer, IncidentsGeocodedConsumerDefinition>());

@@ -20,48 +20,21 @@ public sealed class IncidentQueryService(IQuerySession session, IDocumentStore s
         {
             throw Invalid($"to_date must be on or after from_date, at most {MaxCountDays} days later.");
         }
-        IQueryable<IncidentDetails> query = session.Query<IncidentDetails>()
-            .Where(x => !x.Retracted && x.DateStart <= to && x.DateEnd >= from && x.Place != null);
-        if (request.CountryCode.Length > 0)
-        {
-            query = query.Where(x => x.Place!.CountryCode == request.CountryCode);
-        }
-        if (request.EventType.Length > 0)
-        {
-            query = query.Where(x => x.EventType == request.EventType);
-        }
-        var incidents = await query.ToListAsync(context.CancellationToken);
-        var counts = incidents
-            .SelectMany(incident => Days(Max(incident.DateStart, from), Min(incident.DateEnd, to))
-                .Select(day => (Day: day, incident.Place!.CountryCode, Admin1: incident.Place.Admin1Code ?? "", Name: incident.Place.Admin1Name ?? "", incident.EventType)))
-            .GroupBy(x => x)
-            .OrderBy(g => g.Key.Day).ThenBy(g => g.Key.CountryCode, StringComparer.Ordinal).ThenBy(g => g.Key.Admin1, StringComparer.Ordinal)
-            .ThenBy(g => g.Key.EventType, StringComparer.Ordinal)
-            .Select(g => new DailyCount
+        var counts = (await DailyCounts.ReadAsync(session, from, to, request.CountryCode.Length > 0 ? request.CountryCode : null,
+                request.EventType.Length > 0 ? request.EventType : null, context.CancellationToken))
+            .Select(row => new DailyCount
             {
-                Day = Day(g.Key.Day),
-                CountryCode = g.Key.CountryCode,
-                Admin1Code = g.Key.Admin1,
-                Admin1Name = g.Key.Name,
-                EventType = g.Key.EventType,
-                Incidents = g.Count(),
+                Day = Day(row.Day),
+                CountryCode = row.CountryCode,
+                Admin1Code = row.Admin1Code,
+                Admin1Name = row.Admin1Name,
+                EventType = row.EventType,
+                Incidents = row.Incidents,
             });
         var response = new CountIncidentsByDayResponse();
         response.Counts.AddRange(counts);
         return response;
     }
-
-    private static IEnumerable<DateOnly> Days(DateOnly first, DateOnly last)
-    {
-        for (var day = first; day <= last; day = day.AddDays(1))
-        {
-            yield return day;
-        }
-    }
-
-    private static DateOnly Max(DateOnly a, DateOnly b) => a > b ? a : b;
-
-    private static DateOnly Min(DateOnly a, DateOnly b) => a < b ? a : b;
 
     public override async Task<RebuildProjectionsResponse> RebuildProjections(RebuildProjectionsRequest request, ServerCallContext context)
     {

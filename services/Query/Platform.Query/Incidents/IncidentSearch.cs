@@ -173,14 +173,18 @@ public sealed class IncidentSearch
     }
 }
 
-/// <summary>Creates the search indexes when the Query service starts (after Marten has created its tables).</summary>
-public sealed class IncidentSearchIndex(IDocumentStore store, ILogger<IncidentSearchIndex> logger) : IHostedService
+/// <summary>
+/// Creates what Marten does not manage when the Query service starts (after Marten has created its tables): the
+/// search indexes and the daily-counts table with its trigger.
+/// </summary>
+public sealed class ReadModelSchema(IDocumentStore store, ILogger<ReadModelSchema> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         await IncidentSearch.EnsureIndexesAsync(store, cancellationToken);
-        logger.LogInformation("Search indexes ready in {Milliseconds} ms", clock.ElapsedMilliseconds);
+        await DailyCounts.EnsureAsync(store, cancellationToken);
+        logger.LogInformation("Search indexes and daily counts ready in {Milliseconds} ms", clock.ElapsedMilliseconds);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
