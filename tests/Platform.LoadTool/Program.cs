@@ -162,6 +162,27 @@ static async Task<int> Measure(int seconds, string address)
     double Percentile(double p) => latencies[Math.Clamp((int)Math.Ceiling(p * latencies.Count) - 1, 0, latencies.Count - 1)];
     Console.WriteLine($"SearchIncidents: {latencies.Count} calls, p50 {Percentile(0.5):F2} ms, p90 {Percentile(0.9):F2} ms, p99 {Percentile(0.99):F2} ms");
 
+    // Dashboards' daily counts: a year of one country, per day, admin1 and event type.
+    var countLatencies = new List<double>();
+    for (var i = 0; i < 20; i++)
+    {
+        var year = 2015 + i % 10;
+        var watch = Stopwatch.StartNew();
+        var counts = await client.CountIncidentsByDayAsync(new CountIncidentsByDayRequest
+        {
+            FromDate = $"{year}-01-01",
+            ToDate = $"{year}-12-31",
+            CountryCode = "SY",
+        }, deadline: DateTime.UtcNow.AddSeconds(60));
+        countLatencies.Add(watch.Elapsed.TotalMilliseconds);
+        if (i == 0)
+        {
+            Console.WriteLine($"CountIncidentsByDay: {counts.Counts.Count:N0} rows for {year}, {counts.Counts.Sum(c => c.Incidents):N0} incident-days");
+        }
+    }
+    countLatencies.Sort();
+    Console.WriteLine($"CountIncidentsByDay (a year of SY): median {countLatencies[countLatencies.Count / 2]:F1} ms, max {countLatencies[^1]:F1} ms");
+
     var clock = Stopwatch.StartNew();
     long events = 0;
     using (var call = client.ReadEvents(new ReadEventsRequest(), deadline: DateTime.UtcNow.AddHours(1)))
