@@ -219,6 +219,10 @@ public sealed partial class ArticleJourneyTests(RunningPlatform platform) : ICla
             });
             asOf.Actors.Select(a => a.ActorId).ShouldBe(["isis"]);
             asOf.Version.ShouldBe(before.Version);
+            var searchedThen = await RunCliAsync("incidents", "--article", submitted.ArticleId, "--as-of", knownBefore.ToString("O"), "--json");
+            searchedThen.ExitCode.ShouldBe(0, searchedThen.Errors);
+            searchedThen.Output.ShouldContain("\"actorId\": \"isis\"");
+            searchedThen.Output.ShouldNotContain("\"actorId\": \"sdf\"");
         }
         finally
         {

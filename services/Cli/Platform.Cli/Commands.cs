@@ -283,6 +283,13 @@ public static class Commands
         {
             request.BoundingBox = ParseBox(bbox);
         }
+        if (arguments.Get("as-of") is { } asOf)
+        {
+            request.AsOf = DateTimeOffset.TryParse(asOf, System.Globalization.CultureInfo.InvariantCulture,
+                System.Globalization.DateTimeStyles.AssumeUniversal, out var moment)
+                ? Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(moment)
+                : throw new UsageException($"--as-of '{asOf}' is not a time: use ISO 8601, e.g. 2026-11-20T10:00:00Z.");
+        }
         using var channel = GrpcChannel.ForAddress(arguments.Get("query", Environment.GetEnvironmentVariable("PLATFORM_QUERY_GRPC") ?? "http://127.0.0.1:5402"));
         var client = new IncidentQuery.IncidentQueryClient(channel);
         var waitUntil = DateTime.UtcNow.AddSeconds(arguments.GetInt("wait", 0));

@@ -15,9 +15,10 @@ const string Usage = """
     platform rebuild [--query http://127.0.0.1:5402]
         Rebuilds the incident read model from the ledger's events.
     platform incidents [--article ID] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--event-type TYPE]
-                       [--bbox minLat,minLon,maxLat,maxLon] [--wait SECONDS] [--json]
+                       [--bbox minLat,minLon,maxLat,maxLon] [--as-of ISO-8601-TIME] [--wait SECONDS] [--json]
                        [--query http://127.0.0.1:5402]
-        Searches incidents over gRPC; --wait polls until at least one incident matches.
+        Searches incidents over gRPC; --as-of searches the ledger as it was at that moment;
+        --wait polls until at least one incident matches.
     platform reprocess [ARTICLE_ID ...] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--all] [--wait SECONDS]
         Sends stored articles through extraction again and prints the revisions and retractions that follow.
     platform eval --gold FILE.jsonl [--gazetteer DIR] [--json OUT.json]
