@@ -45,6 +45,35 @@ public class EvaluationTests
     }
 
     [Fact]
+    public void Extract_with_changed_lexicons_uses_them_and_stamps_their_directory()
+    {
+        var input = Path.Combine(Path.GetTempPath(), $"in-{Guid.NewGuid():N}.jsonl");
+        var output = Path.Combine(Path.GetTempPath(), $"out-{Guid.NewGuid():N}.jsonl");
+        var lexicons = Directory.CreateTempSubdirectory("platform-lexicon-");
+        try
+        {
+            File.WriteAllLines(input, ["""{"id":"a1","lang":"en","published":"2020-04-14","text":"Fighters of the Manbij Military Council clashed with ISIS fighters near the town of Manbij on Monday."}"""]);
+            File.WriteAllLines(Path.Combine(lexicons.FullName, "actors.tsv"),
+                Platform.Extraction.Engine.Lexicon.ReadRows("actors.tsv", 3).Select(row => string.Join('\t', row)).Append("sdf\ten\tManbij Military Council"));
+
+            EvaluationCommands.Extract(Arguments.Parse(["--input", input, "--output", output, "--gazetteer", RepositoryPaths.Gazetteer, "--lexicons", lexicons.FullName],
+                new HashSet<string>())).ShouldBe(0);
+
+            var incident = JsonSerializer.Deserialize<ArticlePrediction>(File.ReadAllLines(output)[0], JsonLines.Options)!.Incidents.ShouldHaveSingleItem();
+            incident.Actors.ShouldBe(["isis", "sdf"], ignoreOrder: true);
+            incident.ExtractorVersion.ShouldBe($"lexicons:{lexicons.FullName}");
+            Should.Throw<UsageException>(() => EvaluationCommands.Extract(Arguments.Parse(
+                ["--input", input, "--output", output, "--lexicons", "/nonexistent/lexicons"], new HashSet<string>())));
+        }
+        finally
+        {
+            File.Delete(input);
+            File.Delete(output);
+            lexicons.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public void Extract_writes_one_line_per_article_in_the_gold_shape()
     {
         var input = Path.Combine(Path.GetTempPath(), $"in-{Guid.NewGuid():N}.jsonl");

@@ -97,6 +97,10 @@ static async Task<int> Seed(int incidents, string schema)
     builder.AddQuery();
     using var host = builder.Build();
     var store = host.Services.GetRequiredService<IDocumentStore>();
+    // What the Query service creates at start: the search indexes and the daily-counts trigger, so seeding pays
+    // for them as live recording does.
+    await IncidentSearch.EnsureIndexesAsync(store, CancellationToken.None);
+    await DailyCounts.EnsureAsync(store, CancellationToken.None);
     var random = new Random(5);
     string[] types = ["Battles", "Explosions/Remote violence", "Protests", "Violence against civilians", "Strategic developments"];
     string[] actors = ["sdf", "syrian-government", "isis", "coalition", "turkey", "protesters"];

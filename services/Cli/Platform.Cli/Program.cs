@@ -21,12 +21,13 @@ const string Usage = """
         --wait polls until at least one incident matches.
     platform reprocess [ARTICLE_ID ...] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--all] [--wait SECONDS]
         Sends stored articles through extraction again and prints the revisions and retractions that follow.
-    platform eval --gold FILE.jsonl [--gazetteer DIR] [--json OUT.json]
+    platform eval --gold FILE.jsonl [--gazetteer DIR] [--lexicons DIR] [--json OUT.json]
         Runs extraction and geocoding in-process on every gold article and scores them (gold/README.md).
-    platform eval --gsr DIR [--json OUT.json]
+    platform eval --gsr DIR [--lexicons DIR] [--json OUT.json]
         Sentence-level ASSAULT and PROTEST detection on arabic_event_gsr (unanimous labels).
-    platform extract --input ARTICLES.jsonl --output PREDICTIONS.jsonl [--gazetteer DIR]
+    platform extract --input ARTICLES.jsonl --output PREDICTIONS.jsonl [--gazetteer DIR] [--lexicons DIR]
         Writes {"id": ..., "incidents": [...]} per article, each incident in the gold file's shape.
+        --lexicons DIR: actors.tsv, triggers.tsv or cues.tsv in DIR replace the built-in files (try a change).
     platform gazetteer download --countries SY,IQ,LB,JO,TR --to DIR [--base-url URL]
         Downloads the official GeoNames dumps (or --countries allCountries) and admin code tables into DIR.
     """;

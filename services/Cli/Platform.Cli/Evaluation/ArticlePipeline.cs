@@ -7,6 +7,8 @@ namespace Platform.Cli.Evaluation;
 /// <summary>Extraction then geocoding, in-process: the same engines the services run.</summary>
 public sealed class ArticlePipeline(IncidentExtractor extractor, Geocoder geocoder)
 {
+    public string ExtractorVersion => extractor.OutputVersion;
+
     public List<GoldIncident> Process(GoldArticle article)
     {
         if (!DateOnly.TryParseExact(article.Published, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var published))
@@ -21,10 +23,10 @@ public sealed class ArticlePipeline(IncidentExtractor extractor, Geocoder geocod
         var places = geocoder.ResolveArticle(found
             .Select(incident => (IReadOnlyList<PlaceQuery>)incident.Places.Select(p => new PlaceQuery(p.Name, p.Relation, p.Hints)).ToList())
             .ToList());
-        return found.Select((incident, index) => ToGoldShape(incident, places[index])).ToList();
+        return found.Select((incident, index) => ToGoldShape(incident, places[index], extractor.OutputVersion)).ToList();
     }
 
-    private static GoldIncident ToGoldShape(IncidentFound incident, GeocodeResult? place) => new()
+    private static GoldIncident ToGoldShape(IncidentFound incident, GeocodeResult? place, string extractorVersion) => new()
     {
         EventType = incident.EventType,
         SubEventType = incident.SubEventType,
@@ -47,7 +49,7 @@ public sealed class ArticlePipeline(IncidentExtractor extractor, Geocoder geocod
         SourceCue = incident.SourceCue,
         PlaceMentions = incident.Places.Select(p => p.Hints.Count == 0 ? $"{p.Relation}: {p.Name}" : $"{p.Relation}: {p.Name} ({string.Join("; ", p.Hints)})").ToList(),
         Rules = incident.Rules,
-        ExtractorVersion = IncidentExtractor.Version,
+        ExtractorVersion = extractorVersion,
     };
 
     private static string Day(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);

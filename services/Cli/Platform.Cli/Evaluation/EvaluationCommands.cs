@@ -13,7 +13,7 @@ public static class EvaluationCommands
     {
         if (arguments.Get("gsr") is { } gsr)
         {
-            return EvalGsr(gsr, arguments.Get("json"));
+            return EvalGsr(gsr, arguments.Get("json"), CreateExtractor(arguments));
         }
         var goldPath = arguments.Get("gold") ?? throw new UsageException("eval needs --gold FILE.jsonl or --gsr DIR.");
         if (!File.Exists(goldPath))
@@ -33,7 +33,7 @@ public static class EvaluationCommands
             .ToDictionary(g => g.Key, g => Scorer.Aggregate(g.ToList()));
 
         PrintTable(overall, byLanguage);
-        Console.WriteLine($"extractor {IncidentExtractor.Version}, geocoder {Geocoder.Version}; {results.Count} articles in {clock.ElapsedMilliseconds} ms");
+        Console.WriteLine($"extractor {pipeline.ExtractorVersion}, geocoder {Geocoder.Version}; {results.Count} articles in {clock.ElapsedMilliseconds} ms");
         if (arguments.Get("json") is { } jsonPath)
         {
             var document = ToJson(overall);
@@ -43,7 +43,7 @@ public static class EvaluationCommands
                 languages[language] = ToJson(scores);
             }
             document["by_lang"] = languages;
-            document["extractor_version"] = IncidentExtractor.Version;
+            document["extractor_version"] = pipeline.ExtractorVersion;
             document["geocoder_version"] = Geocoder.Version;
             File.WriteAllText(jsonPath, document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
             Console.WriteLine($"wrote {jsonPath}");
@@ -75,9 +75,8 @@ public static class EvaluationCommands
         return 0;
     }
 
-    private static int EvalGsr(string directory, string? jsonPath)
+    private static int EvalGsr(string directory, string? jsonPath, IncidentExtractor extractor)
     {
-        var extractor = new IncidentExtractor();
         var document = new JsonObject();
         Console.WriteLine($"{"category",-10} {"positives",9} {"negatives",9} {"TP",5} {"FP",5} {"precision",9} {"recall",7} {"F1",6}");
         foreach (var (category, file) in new[] { ("ASSAULT", "assault_gsr.csv"), ("PROTEST", "protest_gsr.csv") })
@@ -98,11 +97,31 @@ public static class EvaluationCommands
         }
         if (jsonPath is not null)
         {
-            document["extractor_version"] = IncidentExtractor.Version;
+            document["extractor_version"] = extractor.OutputVersion;
             File.WriteAllText(jsonPath, document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
             Console.WriteLine($"wrote {jsonPath}");
         }
         return 0;
+    }
+
+    /// <summary>
+    /// The built-in extractor, or with --lexicons DIR one whose lexicon files in DIR replace the built-in ones of
+    /// the same name (a change to try before it is deployed); its output is stamped "lexicons:DIR".
+    /// </summary>
+    private static IncidentExtractor CreateExtractor(Arguments arguments)
+    {
+        if (arguments.Get("lexicons") is not { } directory)
+        {
+            return new IncidentExtractor();
+        }
+        try
+        {
+            return new IncidentExtractor(Lexicon.Load(directory), $"lexicons:{Path.GetFullPath(directory)}");
+        }
+        catch (Exception e) when (e is DirectoryNotFoundException or InvalidDataException)
+        {
+            throw new UsageException(e.Message);
+        }
     }
 
     private static ArticlePipeline CreatePipeline(Arguments arguments)
@@ -120,7 +139,7 @@ public static class EvaluationCommands
         {
             throw new UsageException(e.Message);
         }
-        return new ArticlePipeline(new IncidentExtractor(), new Geocoder(gazetteer));
+        return new ArticlePipeline(CreateExtractor(arguments), new Geocoder(gazetteer));
     }
 
     // In a checkout, the shared data folder sits beside it: ../shared/gazetteer from the repository root.
