@@ -232,6 +232,39 @@ public sealed partial class ArticleJourneyTests(RunningPlatform platform) : ICla
     }
 
     [Fact]
+    public async Task A_watcher_sees_a_submitted_article_s_incident_arrive()
+    {
+        using var watching = new CancellationTokenSource(PipelineTimeout);
+        using var watch = platform.QueryClient.WatchIncidents(new WatchIncidentsRequest
+        {
+            FromNow = true,
+            Filter = new SearchIncidentsRequest { CountryCode = "SY", EventType = "Protests" },
+        }, cancellationToken: watching.Token);
+        // The stream is open once the server has read the ledger's end; an article submitted before would be missed.
+        await Task.Delay(TimeSpan.FromSeconds(1));
+
+        var submitted = await platform.IngestionClient.SubmitArticleAsync(new SubmitArticleRequest
+        {
+            Text = $"Hundreds of residents protested in the town of Saraqib on Friday against rising bread prices. Report {Guid.NewGuid():N}.",
+            PublishedOn = "2021-06-12",
+        }, deadline: DateTime.UtcNow.AddSeconds(30));
+
+        IncidentChange? seen = null;
+        while (seen is null && await watch.ResponseStream.MoveNext(watching.Token))
+        {
+            if (watch.ResponseStream.Current.Incident.Sources.Any(s => s.ArticleId == submitted.ArticleId))
+            {
+                seen = watch.ResponseStream.Current;
+            }
+        }
+        seen.ShouldNotBeNull(platform.Diagnostics());
+        seen.Change.ShouldBe("reported");
+        seen.Incident.EventType.ShouldBe("Protests");
+        seen.Incident.Place.GeonameId.ShouldBe(164816);
+        watching.Cancel();
+    }
+
+    [Fact]
     public async Task One_trace_follows_an_article_through_all_four_services()
     {
         var submitted = await platform.IngestionClient.SubmitArticleAsync(new SubmitArticleRequest

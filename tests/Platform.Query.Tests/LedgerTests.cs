@@ -534,6 +534,80 @@ public sealed class LedgerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_watcher_with_search_filters_sees_only_the_matching_changes()
+    {
+        using var watch = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var call = _client.WatchIncidents(new WatchIncidentsRequest
+        {
+            Filter = new SearchIncidentsRequest { ActorId = "russia", Radius = new Radius { Latitude = 36.2, Longitude = 37.16, Kilometers = 20 } },
+        }, cancellationToken: watch.Token);
+        var articleId = Guid.NewGuid();
+        var message = Message(articleId, ("Battles", "2020-01-24", 36.2, 37.16), ("Battles", "2020-01-24", 36.21, 37.17), ("Battles", "2020-01-24", 35.5, 40.6));
+
+        await _publisher!.Publish(message with
+        {
+            Incidents =
+            [
+                // Near Aleppo but by the SDF; near Aleppo by Russia (the one to see); by Russia but far away.
+                message.Incidents[0],
+                message.Incidents[1] with { Incident = message.Incidents[1].Incident with { SubEventType = "Air/drone strike", Actors = [new ActorMention("russia", "Russian jets")] } },
+                message.Incidents[2] with { Incident = message.Incidents[2].Incident with { Actors = [new ActorMention("russia", "Russian forces")] } },
+            ],
+        });
+
+        (await call.ResponseStream.MoveNext(watch.Token)).ShouldBeTrue();
+        var change = call.ResponseStream.Current;
+        change.Incident.SubEventType.ShouldBe("Air/drone strike");
+        change.Incident.Actors.ShouldHaveSingleItem().ActorId.ShouldBe("russia");
+        using var more = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(more.Token, watch.Token);
+        var another = await Should.ThrowAsync<RpcException>(call.ResponseStream.MoveNext(linked.Token));
+        another.StatusCode.ShouldBe(StatusCode.Cancelled);
+        var badFilter = _client.WatchIncidents(new WatchIncidentsRequest { Filter = new SearchIncidentsRequest { FromDate = "yesterday" } });
+        (await Should.ThrowAsync<RpcException>(badFilter.ResponseStream.MoveNext(CancellationToken.None))).StatusCode.ShouldBe(StatusCode.InvalidArgument);
+        watch.Cancel();
+    }
+
+    [Fact]
+    public async Task Search_orders_by_date_newest_or_oldest_first_and_pages_in_that_order()
+    {
+        var articleId = Guid.NewGuid();
+        await _publisher!.Publish(Message(articleId,
+            ("Battles", "2020-03-03", 35.5, 40.6), ("Battles", "2020-03-01", 35.5, 40.6), ("Protests", "2020-03-04", 37.2, 42.1),
+            ("Battles", "2020-03-02", 33.5, 36.3), ("Protests", "2020-03-01", 36.2, 37.1)));
+        await WaitForArticleAsync(articleId, 5);
+
+        async Task<List<string>> DatesAsync(SearchOrder order)
+        {
+            var dates = new List<string>();
+            var request = new SearchIncidentsRequest { ArticleId = articleId.ToString(), Order = order, PageSize = 2 };
+            do
+            {
+                var page = await _client.SearchIncidentsAsync(request, deadline: DateTime.UtcNow.AddSeconds(10));
+                dates.AddRange(page.Incidents.Select(i => i.DateStart));
+                request.PageToken = page.NextPageToken;
+            }
+            while (request.PageToken.Length > 0);
+            return dates;
+        }
+
+        (await DatesAsync(SearchOrder.NewestFirst)).ShouldBe(["2020-03-04", "2020-03-03", "2020-03-02", "2020-03-01", "2020-03-01"]);
+        (await DatesAsync(SearchOrder.OldestFirst)).ShouldBe(["2020-03-01", "2020-03-01", "2020-03-02", "2020-03-03", "2020-03-04"]);
+        var wrongToken = await Should.ThrowAsync<RpcException>(_client.SearchIncidentsAsync(new SearchIncidentsRequest
+        {
+            Order = SearchOrder.NewestFirst,
+            PageToken = Guid.NewGuid().ToString(),
+        }).ResponseAsync);
+        wrongToken.StatusCode.ShouldBe(StatusCode.InvalidArgument);
+        var asOfByDate = await Should.ThrowAsync<RpcException>(_client.SearchIncidentsAsync(new SearchIncidentsRequest
+        {
+            Order = SearchOrder.NewestFirst,
+            AsOf = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTime(DateTime.UtcNow),
+        }).ResponseAsync);
+        asOfByDate.StatusCode.ShouldBe(StatusCode.InvalidArgument);
+    }
+
+    [Fact]
     public async Task Invalid_search_arguments_are_rejected()
     {
         var badDate = await Should.ThrowAsync<RpcException>(_client.SearchIncidentsAsync(new SearchIncidentsRequest { FromDate = "24/01/2020" }).ResponseAsync);

@@ -163,6 +163,11 @@ public sealed class IncidentQueryService(IQuerySession session, IDocumentStore s
             throw Invalid("from_position must be 0 or more.");
         }
         var box = request.BoundingBox;
+        var filter = request.Filter;
+        if (filter is not null)
+        {
+            ValidateFilter(filter);
+        }
         var start = request.FromPosition;
         if (request.FromNow)
         {
@@ -179,7 +184,9 @@ public sealed class IncidentQueryService(IQuerySession session, IDocumentStore s
             if (incident is null
                 || request.EventType.Length > 0 && incident.EventType != request.EventType
                 || box is not null && (incident.Place is not { } place || place.Latitude < box.MinLatitude || place.Latitude > box.MaxLatitude
-                    || place.Longitude < box.MinLongitude || place.Longitude > box.MaxLongitude))
+                    || place.Longitude < box.MinLongitude || place.Longitude > box.MaxLongitude)
+                // A retraction is news to a watcher: it matches on everything but being retracted.
+                || filter is not null && !Matches(incident, filter, includeRetracted: true))
             {
                 continue;
             }
@@ -301,16 +308,29 @@ public sealed class IncidentQueryService(IQuerySession session, IDocumentStore s
             }
             search.Near(radius.Latitude, radius.Longitude, radius.Kilometers);
         }
-        // The cursor is the last id of the previous page: pages stay stable while incidents are added.
-        var after = request.PageToken.Length > 0 ? ParseGuid(request.PageToken, "page_token") : (Guid?)null;
+        var order = request.Order switch
+        {
+            SearchOrder.Unspecified => IncidentSearch.Order.Id,
+            SearchOrder.NewestFirst => IncidentSearch.Order.NewestFirst,
+            SearchOrder.OldestFirst => IncidentSearch.Order.OldestFirst,
+            _ => throw Invalid($"order {request.Order} is not one of SEARCH_ORDER_UNSPECIFIED, SEARCH_ORDER_NEWEST_FIRST, SEARCH_ORDER_OLDEST_FIRST."),
+        };
+        if (request.AsOf is not null && order != IncidentSearch.Order.Id)
+        {
+            throw Invalid("as_of searches are in id order: leave order unset.");
+        }
+        // The cursor is where the previous page ended (its last id, and start date when ordered by date): pages stay
+        // stable while incidents are added.
+        var after = request.PageToken.Length > 0 ? ParseCursor(request.PageToken, order) : null;
         var page = request.AsOf is { } asOf
-            ? await SearchAsOfAsync(search, request, asOf.ToDateTimeOffset(), after, pageSize + 1, context.CancellationToken)
-            : await search.PageAsync(session, after, pageSize + 1, context.CancellationToken);
+            ? await SearchAsOfAsync(search, request, asOf.ToDateTimeOffset(), after?.Id, pageSize + 1, context.CancellationToken)
+            : await search.PageAsync(session, order, after, pageSize + 1, context.CancellationToken);
         var response = new SearchIncidentsResponse();
         response.Incidents.AddRange(page.Take(pageSize).Select(ToProto));
         if (page.Count > pageSize)
         {
-            response.NextPageToken = page[pageSize - 1].Id.ToString();
+            var last = page[pageSize - 1];
+            response.NextPageToken = order == IncidentSearch.Order.Id ? last.Id.ToString() : $"{Day(last.DateStart)}_{last.Id}";
         }
         return response;
     }
@@ -368,12 +388,12 @@ public sealed class IncidentQueryService(IQuerySession session, IDocumentStore s
     }
 
     /// <summary>The search filters in code, for states rebuilt from events (the same rules as the SQL).</summary>
-    private static bool Matches(IncidentDetails incident, SearchIncidentsRequest request)
+    private static bool Matches(IncidentDetails incident, SearchIncidentsRequest request, bool includeRetracted = false)
     {
         var place = incident.Place;
         var box = request.BoundingBox;
         var radius = request.Radius;
-        return !incident.Retracted
+        return (includeRetracted || !incident.Retracted)
             && (request.ArticleId.Length == 0 || incident.ArticleIds.Contains(Guid.Parse(request.ArticleId)))
             && (request.FromDate.Length == 0 || incident.DateEnd >= ParseDate(request.FromDate, "from_date"))
             && (request.ToDate.Length == 0 || incident.DateStart <= ParseDate(request.ToDate, "to_date"))
@@ -388,6 +408,45 @@ public sealed class IncidentQueryService(IQuerySession session, IDocumentStore s
             && request.Text.ToLowerInvariant().Split(' ', StringSplitOptions.RemoveEmptyEntries).All(incident.SearchText.Contains)
             && (radius is null || place is not null
                 && IncidentLedger.DistanceKm(place, place with { Latitude = radius.Latitude, Longitude = radius.Longitude }) <= radius.Kilometers);
+    }
+
+    /// <summary>Rejects a watch filter that a search would reject, before the stream starts.</summary>
+    private static void ValidateFilter(SearchIncidentsRequest filter)
+    {
+        if (filter.ArticleId.Length > 0)
+        {
+            ParseGuid(filter.ArticleId, "filter.article_id");
+        }
+        if (filter.FromDate.Length > 0)
+        {
+            ParseDate(filter.FromDate, "filter.from_date");
+        }
+        if (filter.ToDate.Length > 0)
+        {
+            ParseDate(filter.ToDate, "filter.to_date");
+        }
+        if (filter.MaxPrecision is < 0 or > 3)
+        {
+            throw Invalid("filter.max_precision must be 0 (any), 1, 2 or 3.");
+        }
+        if (filter.Radius is { } radius && (radius.Kilometers is <= 0 or > 20_000 || radius.Latitude is < -90 or > 90 || radius.Longitude is < -180 or > 180))
+        {
+            throw Invalid("filter.radius needs a latitude, a longitude and 0 < kilometers <= 20000.");
+        }
+    }
+
+    private static IncidentSearch.Cursor ParseCursor(string token, IncidentSearch.Order order)
+    {
+        if (order == IncidentSearch.Order.Id)
+        {
+            return new IncidentSearch.Cursor(ParseGuid(token, "page_token"), default);
+        }
+        var parts = token.Split('_');
+        return parts.Length == 2
+            && DateOnly.TryParseExact(parts[0], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
+            && Guid.TryParse(parts[1], out var id)
+                ? new IncidentSearch.Cursor(id, day)
+                : throw Invalid($"page_token '{token}' is not a token of this order: pass next_page_token back with the same order.");
     }
 
     private static Guid ParseGuid(string value, string field) =>

@@ -116,24 +116,60 @@ public sealed class IncidentSearch
         return this;
     }
 
+    public enum Order
+    {
+        /// <summary>By id: stable while incidents are added.</summary>
+        Id,
+        /// <summary>By start date, newest first, then by id (descending).</summary>
+        NewestFirst,
+        /// <summary>By start date, oldest first, then by id.</summary>
+        OldestFirst,
+    }
+
+    /// <summary>Where the previous page ended: its last incident's id and start date.</summary>
+    public sealed record Cursor(Guid Id, DateOnly DateStart);
+
     /// <summary>The SQL for one page of ids after <paramref name="after"/>, in id order, and its parameters.</summary>
-    public (string Sql, IReadOnlyList<object> Parameters) PageSql(string table, Guid? after, int limit)
+    public (string Sql, IReadOnlyList<object> Parameters) PageSql(string table, Guid? after, int limit) =>
+        PageSql(table, Order.Id, after is { } id ? new Cursor(id, default) : null, limit);
+
+    /// <summary>The SQL for one page of ids after <paramref name="after"/> in <paramref name="order"/>, and its parameters.</summary>
+    public (string Sql, IReadOnlyList<object> Parameters) PageSql(string table, Order order, Cursor? after, int limit)
     {
         var parameters = new List<object>(_parameters);
         var where = new StringBuilder(_where.ToString());
         if (after is { } last)
         {
-            parameters.Add(last);
-            where.Append($" and id > ${parameters.Count}");
+            parameters.Add(last.Id);
+            if (order == Order.Id)
+            {
+                where.Append($" and id > ${parameters.Count}");
+            }
+            else
+            {
+                parameters.Add(last.DateStart);
+                where.Append($" and (date_start, id) {(order == Order.NewestFirst ? "<" : ">")} (${parameters.Count}, ${parameters.Count - 1})");
+            }
         }
         parameters.Add(limit);
-        return ($"select id from {table} where {where} order by id limit ${parameters.Count}", parameters);
+        var orderBy = order switch
+        {
+            Order.NewestFirst => "date_start desc, id desc",
+            Order.OldestFirst => "date_start, id",
+            _ => "id",
+        };
+        return ($"select id from {table} where {where} order by {orderBy} limit ${parameters.Count}", parameters);
     }
 
     /// <summary>Up to <paramref name="limit"/> matching incidents after <paramref name="after"/>, in id order.</summary>
-    public async Task<IReadOnlyList<IncidentDetails>> PageAsync(IQuerySession session, Guid? after, int limit, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<IncidentDetails>> PageAsync(IQuerySession session, Guid? after, int limit, CancellationToken cancellationToken) =>
+        PageAsync(session, Order.Id, after is { } id ? new Cursor(id, default) : null, limit, cancellationToken);
+
+    /// <summary>Up to <paramref name="limit"/> matching incidents after <paramref name="after"/> in <paramref name="order"/>.</summary>
+    public async Task<IReadOnlyList<IncidentDetails>> PageAsync(IQuerySession session, Order order, Cursor? after, int limit,
+        CancellationToken cancellationToken)
     {
-        var (sql, parameters) = PageSql(TableName(session.DocumentStore), after, limit);
+        var (sql, parameters) = PageSql(TableName(session.DocumentStore), order, after, limit);
         var ids = new List<Guid>(limit);
         await using (var command = new NpgsqlCommand(sql))
         {
