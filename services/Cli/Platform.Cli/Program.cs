@@ -23,8 +23,9 @@ const string Usage = """
         Sends stored articles through extraction again and prints the revisions and retractions that follow.
     platform eval --gold FILE.jsonl [--gazetteer DIR] [--lexicons DIR] [--json OUT.json]
         Runs extraction and geocoding in-process on every gold article and scores them (gold/README.md).
-    platform eval --gsr DIR [--lexicons DIR] [--json OUT.json]
-        Sentence-level ASSAULT and PROTEST detection on arabic_event_gsr (unanimous labels).
+    platform eval --gsr DIR [--lexicons DIR] [--ceiling] [--json OUT.json]
+        Sentence-level ASSAULT and PROTEST detection on arabic_event_gsr (unanimous labels); --ceiling also
+        cross-validates a bag-of-words model fitted to the corpus, to show how far its labels can be learned.
     platform extract --input ARTICLES.jsonl --output PREDICTIONS.jsonl [--gazetteer DIR] [--lexicons DIR]
         Writes {"id": ..., "incidents": [...]} per article, each incident in the gold file's shape.
         --lexicons DIR: actors.tsv, triggers.tsv or cues.tsv in DIR replace the built-in files (try a change).
@@ -39,7 +40,7 @@ try
         Console.WriteLine(Usage);
         return 0;
     }
-    var arguments = Arguments.Parse(args.Skip(1), new HashSet<string>(StringComparer.Ordinal) { "json", "all" });
+    var arguments = Arguments.Parse(args.Skip(1), new HashSet<string>(StringComparer.Ordinal) { "json", "all", "ceiling" });
     using var cancellation = new CancellationTokenSource();
     Console.CancelKeyPress += (_, e) =>
     {

@@ -13,7 +13,7 @@ public static class EvaluationCommands
     {
         if (arguments.Get("gsr") is { } gsr)
         {
-            return EvalGsr(gsr, arguments.Get("json"), CreateExtractor(arguments));
+            return EvalGsr(gsr, arguments.Get("json"), CreateExtractor(arguments), arguments.Has("ceiling"));
         }
         var goldPath = arguments.Get("gold") ?? throw new UsageException("eval needs --gold FILE.jsonl or --gsr DIR.");
         if (!File.Exists(goldPath))
@@ -75,13 +75,16 @@ public static class EvaluationCommands
         return 0;
     }
 
-    private static int EvalGsr(string directory, string? jsonPath, IncidentExtractor extractor)
+    private static int EvalGsr(string directory, string? jsonPath, IncidentExtractor extractor, bool ceiling)
     {
         var document = new JsonObject();
+        var corpora = new List<(string Category, List<GsrEvaluation.Sentence> Sentences)>();
         Console.WriteLine($"{"category",-10} {"positives",9} {"negatives",9} {"TP",5} {"FP",5} {"precision",9} {"recall",7} {"F1",6}");
         foreach (var (category, file) in new[] { ("ASSAULT", "assault_gsr.csv"), ("PROTEST", "protest_gsr.csv") })
         {
-            var scores = GsrEvaluation.Score(category, GsrEvaluation.Read(Path.Combine(directory, file)), extractor);
+            var sentences = GsrEvaluation.Read(Path.Combine(directory, file));
+            corpora.Add((category, sentences));
+            var scores = GsrEvaluation.Score(category, sentences, extractor);
             Console.WriteLine($"{category,-10} {scores.Positives,9} {scores.Negatives,9} {scores.TruePositives,5} {scores.FalsePositives,5} " +
                 $"{GsrEvaluation.Percent(scores.Precision),9} {GsrEvaluation.Percent(scores.Recall),7} {GsrEvaluation.Percent(scores.F1),6}");
             document[category.ToLowerInvariant()] = new JsonObject
@@ -94,6 +97,25 @@ public static class EvaluationCommands
                 ["recall"] = scores.Recall,
                 ["f1"] = scores.F1,
             };
+        }
+        if (ceiling)
+        {
+            Console.WriteLine();
+            Console.WriteLine("ceiling: a bag-of-words model fitted to the corpus, five-fold cross-validated");
+            Console.WriteLine($"{"category",-10} {"best F1",8} {"at P",6} {"at R",6} {"best P at R>=0.8",17}");
+            foreach (var (category, sentences) in corpora)
+            {
+                var result = GsrCeiling.Measure(category, sentences);
+                Console.WriteLine($"{category,-10} {GsrEvaluation.Percent(result.BestF1),8} {GsrEvaluation.Percent(result.PrecisionAtBestF1),6} " +
+                    $"{GsrEvaluation.Percent(result.RecallAtBestF1),6} {GsrEvaluation.Percent(result.BestPrecisionAtRecall80),17}");
+                ((JsonObject)document[category.ToLowerInvariant()]!)["ceiling"] = new JsonObject
+                {
+                    ["best_f1"] = result.BestF1,
+                    ["precision_at_best_f1"] = result.PrecisionAtBestF1,
+                    ["recall_at_best_f1"] = result.RecallAtBestF1,
+                    ["best_precision_at_recall_0_8"] = result.BestPrecisionAtRecall80,
+                };
+            }
         }
         if (jsonPath is not null)
         {
