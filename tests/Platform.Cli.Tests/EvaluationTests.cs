@@ -63,7 +63,8 @@ public class EvaluationTests
             incident.Actors.ShouldBe(["isis", "sdf"], ignoreOrder: true);
             incident.ExtractorVersion.ShouldBe($"lexicons:{lexicons.FullName}");
             Should.Throw<UsageException>(() => EvaluationCommands.Extract(Arguments.Parse(
-                ["--input", input, "--output", output, "--lexicons", "/nonexistent/lexicons"], new HashSet<string>())));
+                ["--input", input, "--output", output, "--gazetteer", RepositoryPaths.Gazetteer, "--lexicons", "/nonexistent/lexicons"], new HashSet<string>())))
+                .Message.ShouldContain("/nonexistent/lexicons");
         }
         finally
         {

@@ -42,6 +42,8 @@ public sealed class LedgerTests : IAsyncLifetime
             ["Kestrel:Endpoints:Http:Url"] = $"http://127.0.0.1:{FreePort()}",
             ["Kestrel:Endpoints:Grpc:Url"] = $"http://127.0.0.1:{port}",
             ["Kestrel:Endpoints:Grpc:Protocols"] = "Http2",
+            // Small, so a test can reach the as-of search's work limit.
+            ["Query:MaxAsOfRebuilds"] = "3",
         });
         builder.AddServiceDefaults();
         builder.AddQuery();
@@ -205,7 +207,7 @@ public sealed class LedgerTests : IAsyncLifetime
         var history = await _client.GetIncidentHistoryAsync(new GetIncidentHistoryRequest { IncidentId = incident.IncidentId }, deadline: DateTime.UtcNow.AddSeconds(10));
         history.Events.Select(e => e.Type).ShouldBe(["incident_reported", "incident_corroborated"]);
         history.Events.Select(e => e.Version).ShouldBe([1L, 2L]);
-        history.Events[1].DataJson.ShouldContain("\"Language\":\"en\"");
+        System.Text.Json.JsonDocument.Parse(history.Events[1].DataJson).RootElement.GetProperty("Source").GetProperty("Language").GetString().ShouldBe("en");
 
         var asOf = history.Events[0].Timestamp.ToDateTimeOffset().AddMilliseconds(500);
         var earlier = await _client.GetIncidentAsync(new GetIncidentRequest
@@ -348,6 +350,38 @@ public sealed class LedgerTests : IAsyncLifetime
         allNow.ShouldHaveSingleItem().EventType.ShouldBe("Explosions/Remote violence");
         (await SearchAsync(Request(null, "Battles"))).ShouldBeEmpty();
         beforeAnything.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task An_as_of_search_beyond_its_work_limit_returns_short_pages_that_go_on()
+    {
+        var articleId = Guid.NewGuid();
+        var first = Message(articleId, Enumerable.Range(1, 8).Select(day => ("Battles", $"2020-06-{day:00}", 35.5 + day, 40.6)).ToArray());
+        await _publisher!.Publish(first);
+        var recorded = await WaitForArticleAsync(articleId, 8);
+        await Task.Delay(300);
+        var knownThen = DateTime.UtcNow;
+
+        var seen = new List<string>();
+        var calls = 0;
+        var request = new SearchIncidentsRequest
+        {
+            ArticleId = articleId.ToString(),
+            PageSize = 5,
+            AsOf = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTime(knownThen),
+        };
+        do
+        {
+            var page = await _client.SearchIncidentsAsync(request, deadline: DateTime.UtcNow.AddSeconds(10));
+            page.Incidents.Count.ShouldBeLessThanOrEqualTo(3);
+            seen.AddRange(page.Incidents.Select(i => i.IncidentId));
+            request.PageToken = page.NextPageToken;
+            calls++;
+        }
+        while (request.PageToken.Length > 0 && calls < 20);
+
+        seen.ShouldBe(recorded.Select(i => i.IncidentId).Order(), ignoreOrder: false);
+        calls.ShouldBeGreaterThanOrEqualTo(3);
     }
 
     [Fact]
@@ -565,6 +599,31 @@ public sealed class LedgerTests : IAsyncLifetime
         another.StatusCode.ShouldBe(StatusCode.Cancelled);
         var badFilter = _client.WatchIncidents(new WatchIncidentsRequest { Filter = new SearchIncidentsRequest { FromDate = "yesterday" } });
         (await Should.ThrowAsync<RpcException>(badFilter.ResponseStream.MoveNext(CancellationToken.None))).StatusCode.ShouldBe(StatusCode.InvalidArgument);
+        watch.Cancel();
+    }
+
+    [Fact]
+    public async Task A_watcher_of_an_article_sees_the_retraction_that_takes_an_incident_out_of_its_filter()
+    {
+        using var watch = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var articleId = Guid.NewGuid();
+        using var call = _client.WatchIncidents(new WatchIncidentsRequest { Filter = new SearchIncidentsRequest { ArticleId = articleId.ToString() } },
+            cancellationToken: watch.Token);
+        var first = Message(articleId, ("Battles", "2020-07-01", 35.5, 40.6), ("Protests", "2020-07-01", 37.2, 42.1));
+        await _publisher!.Publish(first);
+        await WaitForArticleAsync(articleId, 2);
+        // A newer extractor no longer sees the protest: the incident loses its only source, and with it the article.
+        await _publisher.Publish(first with { ExtractorVersion = "extraction-9.0.0", Incidents = [first.Incidents[0]] });
+
+        var changes = new List<(string Change, string EventType)>();
+        while (!changes.Contains(("retracted", "Protests")) && await call.ResponseStream.MoveNext(watch.Token))
+        {
+            changes.Add((call.ResponseStream.Current.Change, call.ResponseStream.Current.Incident.EventType));
+        }
+
+        changes.ShouldContain(("reported", "Battles"));
+        changes.ShouldContain(("reported", "Protests"));
+        changes.ShouldContain(("retracted", "Protests"));
         watch.Cancel();
     }
 

@@ -14,6 +14,7 @@ public static class QueryExtensions
     {
         builder.AddPlatformMarten(ServiceName, options =>
         {
+            options.Events.IgnoreIndex(IncidentSearch.EventsTimestampIndex);
             options.Events.MapEventType<IncidentReported>("incident_reported");
             options.Events.MapEventType<IncidentCorroborated>("incident_corroborated");
             options.Events.MapEventType<IncidentRevised>("incident_revised");

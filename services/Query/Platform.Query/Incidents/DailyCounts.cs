@@ -5,14 +5,15 @@ namespace Platform.Query.Incidents;
 
 /// <summary>
 /// The daily-counts read model: incidents per day, country, admin1 and event type, each incident counting on
-/// every day of its date range. A table kept by a trigger on the incident read model's table, in the same
-/// transaction as the incident's change: a new incident adds its days, a revision that moves it takes them from
-/// the old key and adds them to the new one, a retraction takes them away, and deleting the read model (a rebuild)
-/// empties it. Retracted incidents and incidents without a place are not counted.
+/// every day of its date range. A trigger on the incident read model's table writes, in the same transaction as the
+/// incident's change, what the change does to the counts: a new incident +1 on each of its days, a revision that
+/// moves it -1 under the old key and +1 under the new one, a retraction -1; deleting the read model (a rebuild)
+/// empties it. The changes are only ever inserted (no row is updated, so concurrent writers never wait for or
+/// deadlock on each other) and summed when read. Retracted incidents and incidents without a place are not counted.
 /// </summary>
 public static class DailyCounts
 {
-    public const string Table = "incident_daily_counts";
+    public const string Table = "incident_daily_count_changes";
 
     /// <summary>Creates the table and its trigger if missing, counting the incidents already stored (idempotent).</summary>
     public static async Task EnsureAsync(IDocumentStore store, CancellationToken cancellationToken)
@@ -20,38 +21,34 @@ public static class DailyCounts
         await store.Storage.Database.EnsureStorageExistsAsync(typeof(IncidentDetails), cancellationToken);
         var schema = store.Options.DatabaseSchemaName;
         var incidents = IncidentSearch.TableName(store);
-        var counts = $"{schema}.{Table}";
+        var changes = $"{schema}.{Table}";
         var sql = $$"""
             select pg_advisory_xact_lock(hashtext('platform-incident-daily-counts'));
-            create table if not exists {{counts}} (
+            create table if not exists {{changes}} (
                 day date not null,
                 country_code text not null,
                 admin1_code text not null,
                 event_type text not null,
                 admin1_name text not null,
-                incidents integer not null,
-                primary key (day, country_code, admin1_code, event_type));
+                delta integer not null);
+            create index if not exists {{Table}}_day on {{changes}} (day) include (country_code, admin1_code, event_type, admin1_name, delta);
 
             -- One incident's contribution: +1 or -1 on each day of its range, under its place's key.
             create or replace function {{schema}}.incident_daily_counts_add(incident jsonb, delta integer) returns void
             language sql as $fn$
-                insert into {{counts}} as c (day, country_code, admin1_code, event_type, admin1_name, incidents)
-                select d::date, incident #>> '{Place,CountryCode}', coalesce(incident #>> '{Place,Admin1Code}', ''),
-                       incident ->> 'EventType', coalesce(incident #>> '{Place,Admin1Name}', ''), delta
+                insert into {{changes}} (day, country_code, admin1_code, event_type, admin1_name, delta)
+                select d::date, coalesce(incident #>> '{Place,CountryCode}', ''), coalesce(incident #>> '{Place,Admin1Code}', ''),
+                       coalesce(incident ->> 'EventType', ''), coalesce(incident #>> '{Place,Admin1Name}', ''), delta
                 from generate_series((incident ->> 'DateStart')::date, (incident ->> 'DateEnd')::date, interval '1 day') d
-                where incident -> 'Place' is not null and jsonb_typeof(incident -> 'Place') = 'object'
-                  and not coalesce((incident ->> 'Retracted')::boolean, false)
-                order by 1
-                on conflict (day, country_code, admin1_code, event_type)
-                do update set incidents = c.incidents + excluded.incidents,
-                              admin1_name = case when excluded.incidents > 0 then excluded.admin1_name else c.admin1_name end;
+                where jsonb_typeof(incident -> 'Place') = 'object'
+                  and not coalesce((incident ->> 'Retracted')::boolean, false);
             $fn$;
 
             create or replace function {{schema}}.incident_daily_counts_apply() returns trigger
             language plpgsql as $fn$
             begin
                 if tg_op = 'TRUNCATE' then
-                    truncate {{counts}};
+                    truncate {{changes}};
                     return null;
                 end if;
                 -- A corroboration leaves the counted key and days as they were: nothing to do.
@@ -76,8 +73,9 @@ public static class DailyCounts
                         for each row execute function {{schema}}.incident_daily_counts_apply();
                     create trigger incident_daily_counts_truncate after truncate on {{incidents}}
                         for each statement execute function {{schema}}.incident_daily_counts_apply();
-                    -- The incidents stored before the trigger existed.
-                    truncate {{counts}};
+                end if;
+                -- Incidents stored before the counts existed (rows are never deleted, so an empty table is a new one).
+                if not exists (select from {{changes}}) then
                     perform {{schema}}.incident_daily_counts_add(data, 1) from {{incidents}};
                 end if;
             end;
@@ -86,6 +84,10 @@ public static class DailyCounts
         await using var session = store.LightweightSession();
         await using var command = new NpgsqlCommand(sql);
         await using var reader = await session.ExecuteReaderAsync(command, cancellationToken);
+        // Every statement's result, so an error in a later one surfaces here.
+        while (await reader.NextResultAsync(cancellationToken))
+        {
+        }
     }
 
     public sealed record Row(DateOnly Day, string CountryCode, string Admin1Code, string Admin1Name, string EventType, int Incidents);
@@ -94,10 +96,12 @@ public static class DailyCounts
     public static async Task<List<Row>> ReadAsync(IQuerySession session, DateOnly from, DateOnly to, string? countryCode, string? eventType,
         CancellationToken cancellationToken)
     {
-        var sql = $"select day, country_code, admin1_code, admin1_name, event_type, incidents from {session.DocumentStore.Options.DatabaseSchemaName}.{Table} " +
-            "where day between $1 and $2 and incidents > 0" +
+        // The name an admin area had most recently is not tracked; the greatest of its names stands for it.
+        var sql = "select day, country_code, admin1_code, max(admin1_name), event_type, sum(delta)::int " +
+            $"from {session.DocumentStore.Options.DatabaseSchemaName}.{Table} where day between $1 and $2" +
             (countryCode is null ? "" : " and country_code = $3") +
             (eventType is null ? "" : countryCode is null ? " and event_type = $3" : " and event_type = $4") +
+            " group by day, country_code, admin1_code, event_type having sum(delta) > 0" +
             " order by day, country_code collate \"C\", admin1_code collate \"C\", event_type collate \"C\"";
         await using var command = new NpgsqlCommand(sql);
         command.Parameters.Add(new NpgsqlParameter { Value = from });

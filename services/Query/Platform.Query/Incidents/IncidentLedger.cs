@@ -96,11 +96,7 @@ public static class IncidentLedger
     /// <summary>
     /// Orders extractor versions such as "extraction-0.2.0" by their numeric part (ordinal string order otherwise).
     /// </summary>
-    public static int CompareVersions(string a, string b)
-    {
-        static Version? Parse(string value) => Version.TryParse(value[(value.LastIndexOf('-') + 1)..], out var v) ? v : null;
-        return Parse(a) is { } left && Parse(b) is { } right ? left.CompareTo(right) : string.CompareOrdinal(a, b);
-    }
+    public static int CompareVersions(string a, string b) => Platform.Contracts.ExtractorVersions.Compare(a, b);
 
     public static bool Corroborates(IncidentDetails incident, IncidentReport report) =>
         incident.EventType == report.EventType

@@ -7,7 +7,7 @@ using Platform.Query.V1;
 namespace Platform.Query.Incidents;
 
 /// <summary>gRPC reads of the incident record.</summary>
-public sealed class IncidentQueryService(IQuerySession session, IDocumentStore store, ILogger<IncidentQueryService> logger)
+public sealed class IncidentQueryService(IQuerySession session, IDocumentStore store, IConfiguration configuration, ILogger<IncidentQueryService> logger)
     : IncidentQuery.IncidentQueryBase
 {
     public const int MaxCountDays = 366;
@@ -53,6 +53,8 @@ public sealed class IncidentQueryService(IQuerySession session, IDocumentStore s
 
     private const int EventBatch = 500;
     private const int RawEventBatch = 5_000;
+    /// <summary>How many incidents one as-of search call rebuilds at most (<c>Query:MaxAsOfRebuilds</c>).</summary>
+    private int MaxAsOfRebuilds => configuration.GetValue("Query:MaxAsOfRebuilds", 2_000);
     private static readonly TimeSpan FollowPollInterval = TimeSpan.FromMilliseconds(100);
     private static readonly Dictionary<string, string> ChangeNames = new(StringComparer.Ordinal)
     {
@@ -77,13 +79,13 @@ public sealed class IncidentQueryService(IQuerySession session, IDocumentStore s
     public override async Task<GetIncidentHistoryResponse> GetIncidentHistory(GetIncidentHistoryRequest request, ServerCallContext context)
     {
         var id = ParseGuid(request.IncidentId, "incident_id");
-        var events = await session.Events.FetchStreamAsync(id, token: context.CancellationToken);
+        var events = await StoredEventsAsync("stream_id = $1 order by version", [id], context.CancellationToken);
         if (events.Count == 0)
         {
             throw new RpcException(new Status(StatusCode.NotFound, $"No incident {id}."));
         }
         var response = new GetIncidentHistoryResponse();
-        response.Events.AddRange(events.Select(ToLedgerEvent));
+        response.Events.AddRange(events);
         return response;
     }
 
@@ -95,52 +97,42 @@ public sealed class IncidentQueryService(IQuerySession session, IDocumentStore s
         }
         var token = context.CancellationToken;
         var types = request.EventTypes.Distinct(StringComparer.Ordinal).ToArray();
-        // Straight from the events table: the stored JSON goes out as it is, in pages of RawEventBatch, with the type
-        // filter in SQL. Writes within a page are buffered; the last of each page flushes.
-        var sql = $"select seq_id, stream_id, type, timestamp, version, data::text from {store.Options.Events.DatabaseSchemaName}.mt_events " +
-            "where seq_id > $1" + (types.Length > 0 ? " and type = any($3)" : "") + " order by seq_id limit $2";
+        // Pages of RawEventBatch straight from the events table, the type filter in SQL; writes within a page are
+        // buffered and the last of each page flushes.
         var position = request.FromPosition;
         var buffered = new WriteOptions(WriteFlags.BufferHint);
         while (!token.IsCancellationRequested)
         {
-            var page = new List<LedgerEvent>(RawEventBatch);
-            var scanned = 0L;
-            await using (var command = new Npgsql.NpgsqlCommand(sql))
+            List<LedgerEvent> page;
+            var scannedTo = position;
+            if (types.Length == 0)
             {
-                command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = position });
-                command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = RawEventBatch });
-                if (types.Length > 0)
+                page = await StoredEventsAsync("seq_id > $1 order by seq_id limit $2", [position, RawEventBatch], token);
+            }
+            else
+            {
+                // The end of the ledger first: a short page means every event up to it was looked at, so the next
+                // poll starts there rather than after the last event of a wanted type.
+                await using (var end = new Npgsql.NpgsqlCommand($"select coalesce(max(seq_id), 0) from {store.Options.Events.DatabaseSchemaName}.mt_events"))
+                await using (var reader = await session.ExecuteReaderAsync(end, token))
                 {
-                    command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = types });
+                    await reader.ReadAsync(token);
+                    scannedTo = reader.GetInt64(0);
                 }
-                await using var reader = await session.ExecuteReaderAsync(command, token);
-                while (await reader.ReadAsync(token))
-                {
-                    scanned = reader.GetInt64(0);
-                    page.Add(new LedgerEvent
-                    {
-                        Position = scanned,
-                        IncidentId = reader.GetGuid(1).ToString(),
-                        Type = reader.GetString(2),
-                        Timestamp = Timestamp.FromDateTimeOffset(reader.GetFieldValue<DateTimeOffset>(3)),
-                        Version = reader.GetInt64(4),
-                        DataJson = reader.GetString(5),
-                    });
-                }
+                page = await StoredEventsAsync("seq_id > $1 and seq_id <= $3 and type = any($4) order by seq_id limit $2",
+                    [position, RawEventBatch, scannedTo, types], token);
             }
             for (var i = 0; i < page.Count; i++)
             {
                 responseStream.WriteOptions = i < page.Count - 1 ? buffered : null;
                 await responseStream.WriteAsync(page[i], token);
             }
-            if (page.Count > 0)
-            {
-                position = scanned;
-            }
             if (page.Count == RawEventBatch)
             {
+                position = page[^1].Position;
                 continue;
             }
+            position = page.Count > 0 ? Math.Max(page[^1].Position, scannedTo) : scannedTo;
             if (!request.Follow)
             {
                 return;
@@ -154,6 +146,35 @@ public sealed class IncidentQueryService(IQuerySession session, IDocumentStore s
                 return;
             }
         }
+    }
+
+    /// <summary>
+    /// Stored events as the API shows them, straight from the events table: the JSON as stored (the same text in
+    /// every call), no round trip through the event types.
+    /// </summary>
+    private async Task<List<LedgerEvent>> StoredEventsAsync(string condition, object[] parameters, CancellationToken cancellationToken)
+    {
+        var events = new List<LedgerEvent>();
+        await using var command = new Npgsql.NpgsqlCommand(
+            $"select seq_id, stream_id, type, timestamp, version, data::text from {store.Options.Events.DatabaseSchemaName}.mt_events where {condition}");
+        foreach (var parameter in parameters)
+        {
+            command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = parameter });
+        }
+        await using var reader = await session.ExecuteReaderAsync(command, cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            events.Add(new LedgerEvent
+            {
+                Position = reader.GetInt64(0),
+                IncidentId = reader.GetGuid(1).ToString(),
+                Type = reader.GetString(2),
+                Timestamp = Timestamp.FromDateTimeOffset(reader.GetFieldValue<DateTimeOffset>(3)),
+                Version = reader.GetInt64(4),
+                DataJson = reader.GetString(5),
+            });
+        }
+        return events;
     }
 
     public override async Task WatchIncidents(WatchIncidentsRequest request, IServerStreamWriter<IncidentChange> responseStream, ServerCallContext context)
@@ -174,19 +195,33 @@ public sealed class IncidentQueryService(IQuerySession session, IDocumentStore s
             start = await session.Events.QueryAllRawEvents().OrderByDescending(e => e.Sequence).Select(e => e.Sequence)
                 .FirstOrDefaultAsync(context.CancellationToken);
         }
+        bool Wanted(IncidentDetails incident) =>
+            (request.EventType.Length == 0 || incident.EventType == request.EventType)
+            && (box is null || incident.Place is { } place && place.Latitude >= box.MinLatitude && place.Latitude <= box.MaxLatitude
+                && place.Longitude >= box.MinLongitude && place.Longitude <= box.MaxLongitude)
+            && (filter is null || Matches(incident, filter, includeRetracted: true));
         await foreach (var stored in Follow(start, follow: true, context.CancellationToken))
         {
             if (!ChangeNames.TryGetValue(stored.EventTypeName, out var change))
             {
                 continue;
             }
+            // The incident as this change left it: the read model when the change is the latest (a live watcher),
+            // rebuilt from its events up to the change otherwise (catching up).
             var incident = await session.LoadAsync<IncidentDetails>(stored.StreamId, context.CancellationToken);
-            if (incident is null
-                || request.EventType.Length > 0 && incident.EventType != request.EventType
-                || box is not null && (incident.Place is not { } place || place.Latitude < box.MinLatitude || place.Latitude > box.MaxLatitude
-                    || place.Longitude < box.MinLongitude || place.Longitude > box.MaxLongitude)
-                // A retraction is news to a watcher: it matches on everything but being retracted.
-                || filter is not null && !Matches(incident, filter, includeRetracted: true))
+            if (incident is not null && incident.Version != stored.Version)
+            {
+                incident = await session.Events.AggregateStreamAsync<IncidentDetails>(stored.StreamId, version: stored.Version, token: context.CancellationToken);
+            }
+            if (incident is null)
+            {
+                continue;
+            }
+            // A change that takes an incident out of the filter (a revision that moves it, a retraction) is news to
+            // the watcher too: sent when the incident matches after the change or matched before it.
+            if (!Wanted(incident) && (change is "reported" or "corroborated"
+                || await session.Events.AggregateStreamAsync<IncidentDetails>(stored.StreamId, version: stored.Version - 1, token: context.CancellationToken)
+                    is not { } before || !Wanted(before)))
             {
                 continue;
             }
@@ -230,16 +265,6 @@ public sealed class IncidentQueryService(IQuerySession session, IDocumentStore s
             }
         }
     }
-
-    private static LedgerEvent ToLedgerEvent(JasperFx.Events.IEvent stored) => new()
-    {
-        Position = stored.Sequence,
-        IncidentId = stored.StreamId.ToString(),
-        Type = stored.EventTypeName,
-        Timestamp = Timestamp.FromDateTimeOffset(stored.Timestamp),
-        Version = stored.Version,
-        DataJson = System.Text.Json.JsonSerializer.Serialize(stored.Data, stored.EventType),
-    };
 
     public override async Task<SearchIncidentsResponse> SearchIncidents(SearchIncidentsRequest request, ServerCallContext context)
     {
@@ -322,12 +347,24 @@ public sealed class IncidentQueryService(IQuerySession session, IDocumentStore s
         // The cursor is where the previous page ended (its last id, and start date when ordered by date): pages stay
         // stable while incidents are added.
         var after = request.PageToken.Length > 0 ? ParseCursor(request.PageToken, order) : null;
-        var page = request.AsOf is { } asOf
-            ? await SearchAsOfAsync(search, request, asOf.ToDateTimeOffset(), after?.Id, pageSize + 1, context.CancellationToken)
-            : await search.PageAsync(session, order, after, pageSize + 1, context.CancellationToken);
+        Guid? resumeAfter = null;
+        IReadOnlyList<IncidentDetails> page;
+        if (request.AsOf is { } asOf)
+        {
+            (page, resumeAfter) = await SearchAsOfAsync(search, request, asOf.ToDateTimeOffset(), after?.Id, pageSize + 1, context.CancellationToken);
+        }
+        else
+        {
+            page = await search.PageAsync(session, order, after, pageSize + 1, context.CancellationToken);
+        }
         var response = new SearchIncidentsResponse();
         response.Incidents.AddRange(page.Take(pageSize).Select(ToProto));
-        if (page.Count > pageSize)
+        if (resumeAfter is { } resume && page.Count <= pageSize)
+        {
+            // The as-of search stopped at its work limit: the next page goes on from the last incident it looked at.
+            response.NextPageToken = resume.ToString();
+        }
+        else if (page.Count > pageSize)
         {
             var last = page[pageSize - 1];
             response.NextPageToken = order == IncidentSearch.Order.Id ? last.Id.ToString() : $"{Day(last.DateStart)}_{last.Id}";
@@ -340,10 +377,12 @@ public sealed class IncidentQueryService(IQuerySession session, IDocumentStore s
     /// revised or retracted since (the only events that can take an incident out of a search; corroborations only
     /// add actors and sources). Each candidate is rebuilt from its events up to that moment and checked again.
     /// </summary>
-    private async Task<List<IncidentDetails>> SearchAsOfAsync(IncidentSearch search, SearchIncidentsRequest request, DateTimeOffset asOf,
-        Guid? after, int limit, CancellationToken cancellationToken)
+    private async Task<(List<IncidentDetails> Page, Guid? ResumeAfter)> SearchAsOfAsync(IncidentSearch search, SearchIncidentsRequest request,
+        DateTimeOffset asOf, Guid? after, int limit, CancellationToken cancellationToken)
     {
         const int Batch = 200;
+        var rebuilt = 0;
+        Guid? lastExamined = null;
         var changedSince = new SortedSet<Guid>();
         await using (var command = new Npgsql.NpgsqlCommand(
             $"select distinct stream_id from {store.Options.Events.DatabaseSchemaName}.mt_events " +
@@ -368,6 +407,13 @@ public sealed class IncidentQueryService(IQuerySession session, IDocumentStore s
                 .Distinct().Order().ToList();
             foreach (var id in candidates)
             {
+                if (rebuilt++ == MaxAsOfRebuilds)
+                {
+                    // Bounded work per call (after a full reprocess nearly every incident changed since): a short
+                    // page and a token to go on from here.
+                    return (page, lastExamined);
+                }
+                lastExamined = id;
                 var then = await session.Events.AggregateStreamAsync<IncidentDetails>(id, timestamp: asOf, token: cancellationToken);
                 if (then is not null && Matches(then, request))
                 {
@@ -384,7 +430,7 @@ public sealed class IncidentQueryService(IQuerySession session, IDocumentStore s
             }
             cursor = bound;
         }
-        return page;
+        return (page, null);
     }
 
     /// <summary>The search filters in code, for states rebuilt from events (the same rules as the SQL).</summary>

@@ -15,6 +15,7 @@ public sealed class IncidentSearch
 {
     public const string WhereWhenIndex = "incident_search_where_when";
     public const string WhenIndex = "incident_search_when";
+    public const string EventsTimestampIndex = "incident_events_timestamp";
 
     /// <summary>The grid cell of an incident's coordinates; the query must repeat the expression exactly.</summary>
     public const string CellKey = "((floor(latitude * 2)::int + 200) * 1000 + floor(longitude * 2)::int + 400)";
@@ -204,8 +205,13 @@ public sealed class IncidentSearch
         await using var command = new NpgsqlCommand(
             "select pg_advisory_xact_lock(hashtext('platform-incident-search-indexes')); " +
             $"create index if not exists {WhereWhenIndex} on {table} ({CellKey}, date_start) {Covered}; " +
-            $"create index if not exists {WhenIndex} on {table} (date_start) {Covered};");
+            $"create index if not exists {WhenIndex} on {table} (date_start) {Covered}; " +
+            // As-of searches look up what changed after a moment.
+            $"create index if not exists {EventsTimestampIndex} on {store.Options.Events.DatabaseSchemaName}.mt_events (timestamp) include (type, stream_id);");
         await using var reader = await session.ExecuteReaderAsync(command, cancellationToken);
+        while (await reader.NextResultAsync(cancellationToken))
+        {
+        }
     }
 }
 
