@@ -55,7 +55,7 @@ public sealed class IncidentQueryService(IQuerySession session, IDocumentStore s
     private const int RawEventBatch = 5_000;
     /// <summary>How many incidents one as-of search call rebuilds at most (<c>Query:MaxAsOfRebuilds</c>).</summary>
     private int MaxAsOfRebuilds => configuration.GetValue("Query:MaxAsOfRebuilds", 2_000);
-    private static readonly TimeSpan FollowPollInterval = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan FollowPollInterval = TimeSpan.FromMilliseconds(25);
     private static readonly Dictionary<string, string> ChangeNames = new(StringComparer.Ordinal)
     {
         ["incident_reported"] = "reported",
