@@ -254,6 +254,29 @@ public sealed class LedgerTests : IAsyncLifetime
         }
         resumed.ShouldNotBeEmpty();
         resumed.ShouldAllBe(e => e.Type == "incident_corroborated" && e.Position > all[0].Position);
+        (await _client.GetLedgerPositionAsync(new GetLedgerPositionRequest())).Position.ShouldBe(all[^1].Position);
+    }
+
+    [Fact]
+    public async Task A_following_reader_of_one_type_gets_only_new_events_of_that_type()
+    {
+        var firstArticle = Guid.NewGuid();
+        await _publisher!.Publish(Message(firstArticle, ("Battles", "2020-08-01", 35.5, 40.6)));
+        await WaitForArticleAsync(firstArticle, 1);
+        var start = (await _client.GetLedgerPositionAsync(new GetLedgerPositionRequest())).Position;
+        using var reading = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var request = new ReadEventsRequest { FromPosition = start, Follow = true };
+        request.EventTypes.Add("incident_reported");
+        using var call = _client.ReadEvents(request, cancellationToken: reading.Token);
+
+        var secondArticle = Guid.NewGuid();
+        await _publisher.Publish(Message(secondArticle, ("Protests", "2020-08-02", 37.2, 42.1)));
+
+        (await call.ResponseStream.MoveNext(reading.Token)).ShouldBeTrue();
+        call.ResponseStream.Current.Type.ShouldBe("incident_reported");
+        call.ResponseStream.Current.Position.ShouldBeGreaterThan(start);
+        call.ResponseStream.Current.DataJson.ShouldContain(secondArticle.ToString());
+        reading.Cancel();
     }
 
     [Fact]

@@ -218,14 +218,8 @@ public static class Commands
         var ledger = new IncidentQuery.IncidentQueryClient(queryChannel);
 
         // The ledger's current end: changes after it are this reprocess's.
-        long position = 0;
-        using (var head = ledger.ReadEvents(new ReadEventsRequest(), deadline: DateTime.UtcNow.AddMinutes(10), cancellationToken: cancellationToken))
-        {
-            await foreach (var e in head.ResponseStream.ReadAllAsync(cancellationToken))
-            {
-                position = e.Position;
-            }
-        }
+        var position = (await ledger.GetLedgerPositionAsync(new GetLedgerPositionRequest(), deadline: DateTime.UtcNow + CallDeadline,
+            cancellationToken: cancellationToken)).Position;
         var response = await new ArticleIngestion.ArticleIngestionClient(ingestionChannel)
             .ReprocessArticlesAsync(request, deadline: DateTime.UtcNow + CallDeadline, cancellationToken: cancellationToken);
         Console.WriteLine($"reprocessing {response.Articles} article(s)");

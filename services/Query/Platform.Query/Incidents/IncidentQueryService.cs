@@ -113,12 +113,7 @@ public sealed class IncidentQueryService(IQuerySession session, IDocumentStore s
             {
                 // The end of the ledger first: a short page means every event up to it was looked at, so the next
                 // poll starts there rather than after the last event of a wanted type.
-                await using (var end = new Npgsql.NpgsqlCommand($"select coalesce(max(seq_id), 0) from {store.Options.Events.DatabaseSchemaName}.mt_events"))
-                await using (var reader = await session.ExecuteReaderAsync(end, token))
-                {
-                    await reader.ReadAsync(token);
-                    scannedTo = reader.GetInt64(0);
-                }
+                scannedTo = await LedgerEndAsync(token);
                 page = await StoredEventsAsync("seq_id > $1 and seq_id <= $3 and type = any($4) order by seq_id limit $2",
                     [position, RawEventBatch, scannedTo, types], token);
             }
@@ -146,6 +141,18 @@ public sealed class IncidentQueryService(IQuerySession session, IDocumentStore s
                 return;
             }
         }
+    }
+
+    public override async Task<GetLedgerPositionResponse> GetLedgerPosition(GetLedgerPositionRequest request, ServerCallContext context) =>
+        new() { Position = await LedgerEndAsync(context.CancellationToken) };
+
+    /// <summary>The last global position in the ledger (0 when empty).</summary>
+    private async Task<long> LedgerEndAsync(CancellationToken cancellationToken)
+    {
+        await using var command = new Npgsql.NpgsqlCommand($"select coalesce(max(seq_id), 0) from {store.Options.Events.DatabaseSchemaName}.mt_events");
+        await using var reader = await session.ExecuteReaderAsync(command, cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return reader.GetInt64(0);
     }
 
     /// <summary>
@@ -192,8 +199,7 @@ public sealed class IncidentQueryService(IQuerySession session, IDocumentStore s
         var start = request.FromPosition;
         if (request.FromNow)
         {
-            start = await session.Events.QueryAllRawEvents().OrderByDescending(e => e.Sequence).Select(e => e.Sequence)
-                .FirstOrDefaultAsync(context.CancellationToken);
+            start = await LedgerEndAsync(context.CancellationToken);
         }
         bool Wanted(IncidentDetails incident) =>
             (request.EventType.Length == 0 || incident.EventType == request.EventType)
