@@ -690,6 +690,24 @@ public sealed class LedgerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_following_read_ends_at_its_deadline_and_the_service_goes_on()
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        using var call = _client.ReadEvents(new ReadEventsRequest { Follow = true }, deadline: DateTime.UtcNow.AddMilliseconds(700));
+
+        var ended = await Should.ThrowAsync<RpcException>(async () =>
+        {
+            await foreach (var _ in call.ResponseStream.ReadAllAsync())
+            {
+            }
+        });
+
+        ended.StatusCode.ShouldBe(StatusCode.DeadlineExceeded);
+        clock.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(5));
+        (await _client.GetLedgerPositionAsync(new GetLedgerPositionRequest(), deadline: DateTime.UtcNow.AddSeconds(5))).Position.ShouldBeGreaterThanOrEqualTo(0);
+    }
+
+    [Fact]
     public async Task Invalid_search_arguments_are_rejected()
     {
         var badDate = await Should.ThrowAsync<RpcException>(_client.SearchIncidentsAsync(new SearchIncidentsRequest { FromDate = "24/01/2020" }).ResponseAsync);
