@@ -708,6 +708,31 @@ public sealed class LedgerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Daily_counts_are_backfilled_for_incidents_recorded_before_they_existed()
+    {
+        var articleId = Guid.NewGuid();
+        await _publisher!.Publish(Message(articleId, ("Battles", "2030-03-10", 35.5, 40.6), ("Protests", "2030-03-11", 35.9, 40.9)));
+        await WaitForArticleAsync(articleId, 2);
+        var store = _app!.Services.GetRequiredService<Marten.IDocumentStore>();
+        var schema = store.Options.DatabaseSchemaName;
+        await using (var connection = new Npgsql.NpgsqlConnection(_infrastructure.Postgres))
+        {
+            await connection.OpenAsync();
+            // A ledger from before the counts: no trigger, no table.
+            await using var drop = new Npgsql.NpgsqlCommand(
+                $"drop trigger incident_daily_counts_rows on {IncidentSearch.TableName(store)}; " +
+                $"drop trigger incident_daily_counts_truncate on {IncidentSearch.TableName(store)}; drop table {schema}.{DailyCounts.Table};", connection);
+            await drop.ExecuteNonQueryAsync();
+        }
+
+        await DailyCounts.EnsureAsync(store, CancellationToken.None);
+        await DailyCounts.EnsureAsync(store, CancellationToken.None);
+
+        var counts = await _client.CountIncidentsByDayAsync(new CountIncidentsByDayRequest { FromDate = "2030-03-01", ToDate = "2030-03-31" });
+        counts.Counts.Select(c => (c.Day, c.EventType, c.Incidents)).ShouldBe([("2030-03-10", "Battles", 1), ("2030-03-11", "Protests", 1)]);
+    }
+
+    [Fact]
     public async Task Invalid_search_arguments_are_rejected()
     {
         var badDate = await Should.ThrowAsync<RpcException>(_client.SearchIncidentsAsync(new SearchIncidentsRequest { FromDate = "24/01/2020" }).ResponseAsync);

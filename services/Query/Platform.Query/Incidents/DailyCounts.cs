@@ -68,6 +68,8 @@ public static class DailyCounts
 
             do $do$
             begin
+                -- No incident changes while the trigger is checked and the counts backfilled (seconds, on first start).
+                lock table {{incidents}} in share row exclusive mode;
                 if not exists (select from pg_trigger where tgname = 'incident_daily_counts_rows' and tgrelid = '{{incidents}}'::regclass) then
                     create trigger incident_daily_counts_rows after insert or update or delete on {{incidents}}
                         for each row execute function {{schema}}.incident_daily_counts_apply();

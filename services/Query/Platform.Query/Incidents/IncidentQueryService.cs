@@ -54,7 +54,14 @@ public sealed class IncidentQueryService(IQuerySession session, IDocumentStore s
     private const int EventBatch = 500;
     private const int RawEventBatch = 5_000;
     /// <summary>How many incidents one as-of search call rebuilds at most (<c>Query:MaxAsOfRebuilds</c>).</summary>
-    private int MaxAsOfRebuilds => configuration.GetValue("Query:MaxAsOfRebuilds", 2_000);
+    private int MaxAsOfRebuilds
+    {
+        get
+        {
+            var limit = configuration.GetValue("Query:MaxAsOfRebuilds", 2_000);
+            return limit >= 1 ? limit : throw new InvalidOperationException($"Query:MaxAsOfRebuilds must be 1 or more, not {limit}.");
+        }
+    }
     private static readonly TimeSpan FollowPollInterval = TimeSpan.FromMilliseconds(25);
     private static readonly Dictionary<string, string> ChangeNames = new(StringComparer.Ordinal)
     {
@@ -97,37 +104,29 @@ public sealed class IncidentQueryService(IQuerySession session, IDocumentStore s
         }
         var token = context.CancellationToken;
         var types = request.EventTypes.Distinct(StringComparer.Ordinal).ToArray();
-        // Pages of RawEventBatch straight from the events table, the type filter in SQL; writes within a page are
-        // buffered and the last of each page flushes.
-        var position = request.FromPosition;
+        // Pages of RawEventBatch straight from the events table (every type, so a follower sees the gaps; the JSON
+        // only of the wanted types); writes within a page are buffered and the last of each page flushes. A
+        // follower's cursor waits at a gap in the positions: a lower position may still be committing.
+        var cursor = new LedgerCursor(request.FromPosition);
         var buffered = new WriteOptions(WriteFlags.BufferHint);
         while (!token.IsCancellationRequested)
         {
-            List<LedgerEvent> page;
-            var scannedTo = position;
-            if (types.Length == 0)
+            var page = await StoredEventsAsync("seq_id > $1 order by seq_id limit $2", [cursor.Position, RawEventBatch], token, types);
+            var ready = request.Follow ? cursor.Accept(page.Select(e => e.Position).ToList()) : page.Count;
+            if (!request.Follow && page.Count > 0)
             {
-                page = await StoredEventsAsync("seq_id > $1 order by seq_id limit $2", [position, RawEventBatch], token);
+                cursor = new LedgerCursor(page[^1].Position);
             }
-            else
+            var wanted = page.Take(ready).Where(e => types.Length == 0 || types.Contains(e.Type, StringComparer.Ordinal)).ToList();
+            for (var i = 0; i < wanted.Count; i++)
             {
-                // The end of the ledger first: a short page means every event up to it was looked at, so the next
-                // poll starts there rather than after the last event of a wanted type.
-                scannedTo = await LedgerEndAsync(token);
-                page = await StoredEventsAsync("seq_id > $1 and seq_id <= $3 and type = any($4) order by seq_id limit $2",
-                    [position, RawEventBatch, scannedTo, types], token);
+                responseStream.WriteOptions = i < wanted.Count - 1 ? buffered : null;
+                await responseStream.WriteAsync(wanted[i], token);
             }
-            for (var i = 0; i < page.Count; i++)
+            if (page.Count == RawEventBatch && ready == page.Count)
             {
-                responseStream.WriteOptions = i < page.Count - 1 ? buffered : null;
-                await responseStream.WriteAsync(page[i], token);
-            }
-            if (page.Count == RawEventBatch)
-            {
-                position = page[^1].Position;
                 continue;
             }
-            position = page.Count > 0 ? Math.Max(page[^1].Position, scannedTo) : scannedTo;
             if (!request.Follow)
             {
                 return;
@@ -159,14 +158,21 @@ public sealed class IncidentQueryService(IQuerySession session, IDocumentStore s
     /// Stored events as the API shows them, straight from the events table: the JSON as stored (the same text in
     /// every call), no round trip through the event types.
     /// </summary>
-    private async Task<List<LedgerEvent>> StoredEventsAsync(string condition, object[] parameters, CancellationToken cancellationToken)
+    private async Task<List<LedgerEvent>> StoredEventsAsync(string condition, object[] parameters, CancellationToken cancellationToken,
+        string[]? types = null)
     {
         var events = new List<LedgerEvent>();
+        // With types, the JSON of the other events stays in the database (their data_json is empty).
+        var data = types is { Length: > 0 } ? $"case when type = any(${parameters.Length + 1}) then data::text else '' end" : "data::text";
         await using var command = new Npgsql.NpgsqlCommand(
-            $"select seq_id, stream_id, type, timestamp, version, data::text from {store.Options.Events.DatabaseSchemaName}.mt_events where {condition}");
+            $"select seq_id, stream_id, type, timestamp, version, {data} from {store.Options.Events.DatabaseSchemaName}.mt_events where {condition}");
         foreach (var parameter in parameters)
         {
             command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = parameter });
+        }
+        if (types is { Length: > 0 })
+        {
+            command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = types });
         }
         await using var reader = await session.ExecuteReaderAsync(command, cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -240,20 +246,26 @@ public sealed class IncidentQueryService(IQuerySession session, IDocumentStore s
     private async IAsyncEnumerable<JasperFx.Events.IEvent> Follow(long position, bool follow,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        var cursor = new LedgerCursor(position);
         while (!cancellationToken.IsCancellationRequested)
         {
-            var after = position;
+            var after = cursor.Position;
             var batch = await session.Events.QueryAllRawEvents()
                 .Where(e => e.Sequence > after)
                 .OrderBy(e => e.Sequence)
                 .Take(EventBatch)
                 .ToListAsync(cancellationToken);
-            foreach (var stored in batch)
+            // Up to a gap in the positions when following: a lower position may still be committing.
+            var ready = follow ? cursor.Accept(batch.Select(e => e.Sequence).ToList()) : batch.Count;
+            foreach (var stored in batch.Take(ready))
             {
-                position = stored.Sequence;
                 yield return stored;
             }
-            if (batch.Count == EventBatch)
+            if (!follow && batch.Count > 0)
+            {
+                cursor = new LedgerCursor(batch[^1].Sequence);
+            }
+            if (batch.Count == EventBatch && ready == batch.Count)
             {
                 continue;
             }
@@ -389,27 +401,21 @@ public sealed class IncidentQueryService(IQuerySession session, IDocumentStore s
         const int Batch = 200;
         var rebuilt = 0;
         Guid? lastExamined = null;
-        var changedSince = new SortedSet<Guid>();
-        await using (var command = new Npgsql.NpgsqlCommand(
-            $"select distinct stream_id from {store.Options.Events.DatabaseSchemaName}.mt_events " +
-            "where timestamp > $1 and type in ('incident_revised', 'incident_retracted')"))
-        {
-            command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = asOf });
-            await using var reader = await session.ExecuteReaderAsync(command, cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                changedSince.Add(reader.GetGuid(0));
-            }
-        }
         var page = new List<IncidentDetails>(limit);
         var cursor = after;
         while (page.Count < limit)
         {
             var matchingNow = await search.PageAsync(session, cursor, Batch, cancellationToken);
-            // Candidates up to the last id this batch covers (all of them when the batch is the last).
+            // Candidates up to the last id this batch covers (all of them when the batch is the last) ...
             var bound = matchingNow.Count == Batch ? matchingNow[^1].Id : (Guid?)null;
-            var candidates = matchingNow.Select(x => x.Id)
-                .Concat(changedSince.Where(id => (cursor is null || id.CompareTo(cursor.Value) > 0) && (bound is null || id.CompareTo(bound.Value) <= 0)))
+            var changed = await ChangedSinceAsync(asOf, cursor, bound, MaxAsOfRebuilds + 1, cancellationToken);
+            if (changed.Count > MaxAsOfRebuilds)
+            {
+                // ... or up to the last changed incident read, when more changed than one call may rebuild.
+                bound = bound is { } b && b.CompareTo(changed[^1]) < 0 ? b : changed[^1];
+            }
+            var candidates = matchingNow.Select(x => x.Id).Where(id => bound is null || id.CompareTo(bound.Value) <= 0)
+                .Concat(changed.Where(id => bound is null || id.CompareTo(bound.Value) <= 0))
                 .Distinct().Order().ToList();
             foreach (var id in candidates)
             {
@@ -437,6 +443,26 @@ public sealed class IncidentQueryService(IQuerySession session, IDocumentStore s
             cursor = bound;
         }
         return (page, null);
+    }
+
+    /// <summary>Incidents revised or retracted after <paramref name="asOf"/>, ids in (after, upTo], in id order.</summary>
+    private async Task<List<Guid>> ChangedSinceAsync(DateTimeOffset asOf, Guid? after, Guid? upTo, int limit, CancellationToken cancellationToken)
+    {
+        var ids = new List<Guid>();
+        await using var command = new Npgsql.NpgsqlCommand(
+            $"select distinct stream_id from {store.Options.Events.DatabaseSchemaName}.mt_events " +
+            "where timestamp > $1 and type in ('incident_revised', 'incident_retracted') and ($2::uuid is null or stream_id > $2) " +
+            "and ($3::uuid is null or stream_id <= $3) order by stream_id limit $4");
+        command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = asOf });
+        command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = after.HasValue ? after.Value : DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid });
+        command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = upTo.HasValue ? upTo.Value : DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid });
+        command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = limit });
+        await using var reader = await session.ExecuteReaderAsync(command, cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            ids.Add(reader.GetGuid(0));
+        }
+        return ids;
     }
 
     /// <summary>The search filters in code, for states rebuilt from events (the same rules as the SQL).</summary>
