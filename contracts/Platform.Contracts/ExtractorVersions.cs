@@ -7,9 +7,9 @@ namespace Platform.Contracts;
 public static class ExtractorVersions
 {
     /// <summary>By the numeric part after the last '-' when both have one; ordinal string order otherwise.</summary>
-    public static int Compare(string a, string b)
-    {
-        static Version? Parse(string value) => Version.TryParse(value[(value.LastIndexOf('-') + 1)..], out var v) ? v : null;
-        return Parse(a) is { } left && Parse(b) is { } right ? left.CompareTo(right) : string.CompareOrdinal(a, b);
-    }
+    public static int Compare(string a, string b) =>
+        Parse(a) is { } left && Parse(b) is { } right ? left.CompareTo(right) : string.CompareOrdinal(a, b);
+
+    /// <summary>The numeric version after the last '-' ("extraction-0.2.1" gives 0.2.1), or null when there is none.</summary>
+    public static Version? Parse(string value) => Version.TryParse(value[(value.LastIndexOf('-') + 1)..], out var v) ? v : null;
 }

@@ -49,6 +49,7 @@ public sealed class ChangedLexiconTests : IDisposable
         Should.Throw<InvalidOperationException>(() => ExtractionExtensions.CreateExtractor(Settings(_directory.FullName, IncidentExtractor.Version)));
         Should.Throw<InvalidOperationException>(() => ExtractionExtensions.CreateExtractor(Settings(_directory.FullName, "extraction-0.1.9")))
             .Message.ShouldContain("newer");
+        Should.Throw<InvalidOperationException>(() => ExtractionExtensions.CreateExtractor(Settings(_directory.FullName, "my-lexicon")));
         Should.Throw<DirectoryNotFoundException>(() => ExtractionExtensions.CreateExtractor(Settings("/nonexistent/lexicons", "extraction-0.2.1")));
     }
 

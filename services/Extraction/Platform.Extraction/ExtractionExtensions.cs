@@ -33,11 +33,12 @@ public static class ExtractionExtensions
                 ? throw new InvalidOperationException($"Extraction:Version '{version}' needs Extraction:LexiconDirectory: the built-in lexicons are {IncidentExtractor.Version}.")
                 : new IncidentExtractor();
         }
-        if (string.IsNullOrWhiteSpace(version) || Platform.Contracts.ExtractorVersions.Compare(version, IncidentExtractor.Version) <= 0)
+        if (string.IsNullOrWhiteSpace(version) || Platform.Contracts.ExtractorVersions.Parse(version) is null
+            || Platform.Contracts.ExtractorVersions.Compare(version, IncidentExtractor.Version) <= 0)
         {
             throw new InvalidOperationException(
                 $"Extraction:LexiconDirectory is set, so Extraction:Version must name the changed lexicon with a version newer than the built-in " +
-                $"{IncidentExtractor.Version} (for example extraction-0.2.1): the ledger ignores output of an older or the same version.");
+                $"{IncidentExtractor.Version}, ending in a numeric version (for example extraction-0.2.1): the ledger ignores output of an older or the same version.");
         }
         return new IncidentExtractor(Lexicon.Load(directory), version);
     }
