@@ -16,9 +16,8 @@ public static class DailyCounts
     public const string Table = "incident_daily_count_changes";
 
     /// <summary>Creates the table and its trigger if missing, counting the incidents already stored (idempotent).</summary>
-    public static async Task EnsureAsync(IDocumentStore store, CancellationToken cancellationToken)
+    public static Task EnsureAsync(IDocumentStore store, CancellationToken cancellationToken)
     {
-        await store.Storage.Database.EnsureStorageExistsAsync(typeof(IncidentDetails), cancellationToken);
         var schema = store.Options.DatabaseSchemaName;
         var incidents = IncidentSearch.TableName(store);
         var changes = $"{schema}.{Table}";
@@ -83,13 +82,7 @@ public static class DailyCounts
             end;
             $do$;
             """;
-        await using var session = store.LightweightSession();
-        await using var command = new NpgsqlCommand(sql);
-        await using var reader = await session.ExecuteReaderAsync(command, cancellationToken);
-        // Every statement's result, so an error in a later one surfaces here.
-        while (await reader.NextResultAsync(cancellationToken))
-        {
-        }
+        return ReadModelSchema.RunAsync(store, sql, cancellationToken);
     }
 
     public sealed record Row(DateOnly Day, string CountryCode, string Admin1Code, string Admin1Name, string EventType, int Incidents);

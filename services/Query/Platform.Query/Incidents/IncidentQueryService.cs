@@ -51,8 +51,7 @@ public sealed class IncidentQueryService(IQuerySession session, IDocumentStore s
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 500;
 
-    private const int EventBatch = 500;
-    private const int RawEventBatch = 5_000;
+    private const int EventBatch = 5_000;
     /// <summary>How many incidents one as-of search call rebuilds at most (<c>Query:MaxAsOfRebuilds</c>).</summary>
     private int MaxAsOfRebuilds
     {
@@ -102,42 +101,54 @@ public sealed class IncidentQueryService(IQuerySession session, IDocumentStore s
         {
             throw Invalid("from_position must be 0 or more.");
         }
-        var token = context.CancellationToken;
         var types = request.EventTypes.Distinct(StringComparer.Ordinal).ToArray();
-        // Pages of RawEventBatch straight from the events table (every type, so a follower sees the gaps; the JSON
-        // only of the wanted types); writes within a page are buffered and the last of each page flushes. A
-        // follower's cursor waits at a gap in the positions: a lower position may still be committing.
-        var cursor = new LedgerCursor(request.FromPosition);
+        // Writes within a page are buffered; the last of each page flushes.
         var buffered = new WriteOptions(WriteFlags.BufferHint);
-        while (!token.IsCancellationRequested)
+        await foreach (var page in PagesAsync(request.FromPosition, request.Follow, types, withData: true, context.CancellationToken))
         {
-            var page = await StoredEventsAsync("seq_id > $1 order by seq_id limit $2", [cursor.Position, RawEventBatch], token, types);
-            var ready = request.Follow ? cursor.Accept(page.Select(e => e.Position).ToList()) : page.Count;
-            if (!request.Follow && page.Count > 0)
+            for (var i = 0; i < page.Count; i++)
             {
-                cursor = new LedgerCursor(page[^1].Position);
+                responseStream.WriteOptions = i < page.Count - 1 ? buffered : null;
+                await responseStream.WriteAsync(page[i], context.CancellationToken);
             }
+        }
+    }
+
+    /// <summary>
+    /// The stored events after <paramref name="position"/> of the given types (all when none), in ledger order, in
+    /// pages of up to <see cref="EventBatch"/> straight from the events table; with <paramref name="follow"/>, polls
+    /// for new ones until cancelled. Every type is read so that a follower's cursor sees gaps in the positions (a lower
+    /// position may still be committing: the cursor waits there); only the wanted types' JSON leaves the database.
+    /// </summary>
+    private async IAsyncEnumerable<List<LedgerEvent>> PagesAsync(long position, bool follow, string[] types, bool withData,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var cursor = new LedgerCursor(position, waitAtGaps: follow);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var page = await StoredEventsAsync("seq_id > $1 order by seq_id limit $2", [cursor.Position, EventBatch], cancellationToken,
+                types, withData);
+            var ready = cursor.Accept(page.Select(e => e.Position).ToList());
             var wanted = page.Take(ready).Where(e => types.Length == 0 || types.Contains(e.Type, StringComparer.Ordinal)).ToList();
-            for (var i = 0; i < wanted.Count; i++)
+            if (wanted.Count > 0)
             {
-                responseStream.WriteOptions = i < wanted.Count - 1 ? buffered : null;
-                await responseStream.WriteAsync(wanted[i], token);
+                yield return wanted;
             }
-            if (page.Count == RawEventBatch && ready == page.Count)
+            if (page.Count == EventBatch && ready == page.Count)
             {
                 continue;
             }
-            if (!request.Follow)
+            if (!follow)
             {
-                return;
+                yield break;
             }
             try
             {
-                await Task.Delay(FollowPollInterval, token);
+                await Task.Delay(FollowPollInterval, cancellationToken);
             }
             catch (OperationCanceledException)
             {
-                return;
+                yield break;
             }
         }
     }
@@ -159,18 +170,18 @@ public sealed class IncidentQueryService(IQuerySession session, IDocumentStore s
     /// every call), no round trip through the event types.
     /// </summary>
     private async Task<List<LedgerEvent>> StoredEventsAsync(string condition, object[] parameters, CancellationToken cancellationToken,
-        string[]? types = null)
+        string[]? types = null, bool withData = true)
     {
         var events = new List<LedgerEvent>();
-        // With types, the JSON of the other events stays in the database (their data_json is empty).
-        var data = types is { Length: > 0 } ? $"case when type = any(${parameters.Length + 1}) then data::text else '' end" : "data::text";
+        // With types, the JSON of the other events stays in the database (their data_json is empty); without data, all.
+        var data = !withData ? "''" : types is { Length: > 0 } ? $"case when type = any(${parameters.Length + 1}) then data::text else '' end" : "data::text";
         await using var command = new Npgsql.NpgsqlCommand(
             $"select seq_id, stream_id, type, timestamp, version, {data} from {store.Options.Events.DatabaseSchemaName}.mt_events where {condition}");
         foreach (var parameter in parameters)
         {
             command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = parameter });
         }
-        if (types is { Length: > 0 })
+        if (withData && types is { Length: > 0 })
         {
             command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = types });
         }
@@ -196,90 +207,43 @@ public sealed class IncidentQueryService(IQuerySession session, IDocumentStore s
         {
             throw Invalid("from_position must be 0 or more.");
         }
-        var box = request.BoundingBox;
         var filter = request.Filter;
         if (filter is not null)
         {
             ValidateFilter(filter);
         }
-        var start = request.FromPosition;
-        if (request.FromNow)
-        {
-            start = await LedgerEndAsync(context.CancellationToken);
-        }
+        var start = request.FromNow ? await LedgerEndAsync(context.CancellationToken) : request.FromPosition;
+        // The request's own event type and box, and its search filter; a retraction matches on everything else.
+        var own = new SearchIncidentsRequest { EventType = request.EventType, BoundingBox = request.BoundingBox };
         bool Wanted(IncidentDetails incident) =>
-            (request.EventType.Length == 0 || incident.EventType == request.EventType)
-            && (box is null || incident.Place is { } place && place.Latitude >= box.MinLatitude && place.Latitude <= box.MaxLatitude
-                && place.Longitude >= box.MinLongitude && place.Longitude <= box.MaxLongitude)
-            && (filter is null || Matches(incident, filter, includeRetracted: true));
-        await foreach (var stored in Follow(start, follow: true, context.CancellationToken))
+            Matches(incident, own, includeRetracted: true) && (filter is null || Matches(incident, filter, includeRetracted: true));
+        await foreach (var page in PagesAsync(start, follow: true, [.. ChangeNames.Keys], withData: false, context.CancellationToken))
         {
-            if (!ChangeNames.TryGetValue(stored.EventTypeName, out var change))
+            foreach (var stored in page)
             {
-                continue;
-            }
-            // The incident as this change left it: the read model when the change is the latest (a live watcher),
-            // rebuilt from its events up to the change otherwise (catching up).
-            var incident = await session.LoadAsync<IncidentDetails>(stored.StreamId, context.CancellationToken);
-            if (incident is not null && incident.Version != stored.Version)
-            {
-                incident = await session.Events.AggregateStreamAsync<IncidentDetails>(stored.StreamId, version: stored.Version, token: context.CancellationToken);
-            }
-            if (incident is null)
-            {
-                continue;
-            }
-            // A change that takes an incident out of the filter (a revision that moves it, a retraction) is news to
-            // the watcher too: sent when the incident matches after the change or matched before it.
-            if (!Wanted(incident) && (change is "reported" or "corroborated"
-                || await session.Events.AggregateStreamAsync<IncidentDetails>(stored.StreamId, version: stored.Version - 1, token: context.CancellationToken)
-                    is not { } before || !Wanted(before)))
-            {
-                continue;
-            }
-            await responseStream.WriteAsync(new IncidentChange { Position = stored.Sequence, Change = change, Incident = ToProto(incident) },
-                context.CancellationToken);
-        }
-    }
-
-    /// <summary>Stored events after <paramref name="position"/> in ledger order; with follow, polls for new ones until cancelled.</summary>
-    private async IAsyncEnumerable<JasperFx.Events.IEvent> Follow(long position, bool follow,
-        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        var cursor = new LedgerCursor(position);
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            var after = cursor.Position;
-            var batch = await session.Events.QueryAllRawEvents()
-                .Where(e => e.Sequence > after)
-                .OrderBy(e => e.Sequence)
-                .Take(EventBatch)
-                .ToListAsync(cancellationToken);
-            // Up to a gap in the positions when following: a lower position may still be committing.
-            var ready = follow ? cursor.Accept(batch.Select(e => e.Sequence).ToList()) : batch.Count;
-            foreach (var stored in batch.Take(ready))
-            {
-                yield return stored;
-            }
-            if (!follow && batch.Count > 0)
-            {
-                cursor = new LedgerCursor(batch[^1].Sequence);
-            }
-            if (batch.Count == EventBatch && ready == batch.Count)
-            {
-                continue;
-            }
-            if (!follow)
-            {
-                yield break;
-            }
-            try
-            {
-                await Task.Delay(FollowPollInterval, cancellationToken);
-            }
-            catch (OperationCanceledException)
-            {
-                yield break;
+                var change = ChangeNames[stored.Type];
+                var id = Guid.Parse(stored.IncidentId);
+                // The incident as this change left it: the read model when the change is the latest (a live watcher),
+                // rebuilt from its events up to the change otherwise (catching up).
+                var incident = await session.LoadAsync<IncidentDetails>(id, context.CancellationToken);
+                if (incident is not null && incident.Version != stored.Version)
+                {
+                    incident = await session.Events.AggregateStreamAsync<IncidentDetails>(id, version: stored.Version, token: context.CancellationToken);
+                }
+                if (incident is null)
+                {
+                    continue;
+                }
+                // A change that takes an incident out of the filter (a revision that moves it, a retraction) is news
+                // to the watcher too: sent when the incident matches after the change or matched before it.
+                if (!Wanted(incident) && (change is "reported" or "corroborated"
+                    || await session.Events.AggregateStreamAsync<IncidentDetails>(id, version: stored.Version - 1, token: context.CancellationToken)
+                        is not { } before || !Wanted(before)))
+                {
+                    continue;
+                }
+                await responseStream.WriteAsync(new IncidentChange { Position = stored.Position, Change = change, Incident = ToProto(incident) },
+                    context.CancellationToken);
             }
         }
     }

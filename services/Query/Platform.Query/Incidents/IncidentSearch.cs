@@ -25,8 +25,9 @@ public sealed class IncidentSearch
     private const int MaxCells = 1_600;
 
     /// <summary>The cell <see cref="CellKey"/> computes for a point.</summary>
-    public static int Cell(double latitude, double longitude) =>
-        ((int)Math.Floor(latitude * 2) + 200) * 1000 + (int)Math.Floor(longitude * 2) + 400;
+    public static int Cell(double latitude, double longitude) => Cell((int)Math.Floor(latitude * 2), (int)Math.Floor(longitude * 2));
+
+    private static int Cell(int row, int column) => (row + 200) * 1000 + column + 400;
 
     private readonly StringBuilder _where = new("not retracted");
     private readonly List<object> _parameters = [];
@@ -62,7 +63,7 @@ public sealed class IncidentSearch
             {
                 for (var column = firstColumn; column <= lastColumn; column++)
                 {
-                    cells.Add((row + 200) * 1000 + column + 400);
+                    cells.Add(Cell(row, column));
                 }
             }
             Where($"{CellKey} = any(@)", cells.ToArray());
@@ -197,21 +198,16 @@ public sealed class IncidentSearch
         store.Options.FindOrResolveDocumentType(typeof(IncidentDetails)).TableName.QualifiedName;
 
     /// <summary>Creates the search indexes if missing (idempotent, safe when several instances start at once).</summary>
-    public static async Task EnsureIndexesAsync(IDocumentStore store, CancellationToken cancellationToken)
+    public static Task EnsureIndexesAsync(IDocumentStore store, CancellationToken cancellationToken)
     {
-        await store.Storage.Database.EnsureStorageExistsAsync(typeof(IncidentDetails), cancellationToken);
         var table = TableName(store);
-        await using var session = store.LightweightSession();
-        await using var command = new NpgsqlCommand(
+        return ReadModelSchema.RunAsync(store,
             "select pg_advisory_xact_lock(hashtext('platform-incident-search-indexes')); " +
             $"create index if not exists {WhereWhenIndex} on {table} ({CellKey}, date_start) {Covered}; " +
             $"create index if not exists {WhenIndex} on {table} (date_start) {Covered}; " +
             // As-of searches look up what changed after a moment.
-            $"create index if not exists {EventsTimestampIndex} on {store.Options.Events.DatabaseSchemaName}.mt_events (timestamp) include (type, stream_id);");
-        await using var reader = await session.ExecuteReaderAsync(command, cancellationToken);
-        while (await reader.NextResultAsync(cancellationToken))
-        {
-        }
+            $"create index if not exists {EventsTimestampIndex} on {store.Options.Events.DatabaseSchemaName}.mt_events (timestamp) include (type, stream_id);",
+            cancellationToken);
     }
 }
 
@@ -230,4 +226,16 @@ public sealed class ReadModelSchema(IDocumentStore store, ILogger<ReadModelSchem
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Runs a DDL script against the Query schema once Marten's tables exist, surfacing an error in any statement.</summary>
+    public static async Task RunAsync(IDocumentStore store, string sql, CancellationToken cancellationToken)
+    {
+        await store.Storage.Database.EnsureStorageExistsAsync(typeof(IncidentDetails), cancellationToken);
+        await using var session = store.LightweightSession();
+        await using var command = new NpgsqlCommand(sql);
+        await using var reader = await session.ExecuteReaderAsync(command, cancellationToken);
+        while (await reader.NextResultAsync(cancellationToken))
+        {
+        }
+    }
 }

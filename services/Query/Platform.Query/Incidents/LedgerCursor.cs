@@ -4,9 +4,10 @@ namespace Platform.Query.Incidents;
 /// A follower's place in the ledger. Positions are handed out when an event is appended, before its transaction
 /// commits, so a lower position can become visible after a higher one: a follower that moved past the gap would
 /// never see it. The cursor stops at a gap until the missing positions appear, or until the gap has been seen for
-/// <see cref="GapTimeout"/> (a rolled-back transaction leaves a gap for good).
+/// <see cref="GapTimeout"/> (a rolled-back transaction leaves a gap for good). A one-off read of what is committed
+/// now does not wait (<c>waitAtGaps: false</c>).
 /// </summary>
-public sealed class LedgerCursor(long position, TimeProvider? clock = null)
+public sealed class LedgerCursor(long position, bool waitAtGaps = true, TimeProvider? clock = null)
 {
     public static readonly TimeSpan GapTimeout = TimeSpan.FromSeconds(3);
 
@@ -26,7 +27,7 @@ public sealed class LedgerCursor(long position, TimeProvider? clock = null)
         var accepted = 0;
         foreach (var next in positions)
         {
-            if (next != Position + 1)
+            if (waitAtGaps && next != Position + 1)
             {
                 var now = _clock.GetUtcNow();
                 if (_gapAt != Position + 1)
