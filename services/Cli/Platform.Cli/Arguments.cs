@@ -35,6 +35,17 @@ public sealed class Arguments
         return parsed;
     }
 
+    /// <summary>
+    /// The options of a command that take no value. "--json" is a switch for the commands that print incidents and
+    /// an output file for eval.
+    /// </summary>
+    public static IReadOnlySet<string> FlagsOf(string command) => command switch
+    {
+        "eval" => new HashSet<string>(StringComparer.Ordinal) { "ceiling" },
+        "extract" => new HashSet<string>(StringComparer.Ordinal),
+        _ => new HashSet<string>(StringComparer.Ordinal) { "json", "all" },
+    };
+
     public string? Get(string name) => _options.GetValueOrDefault(name);
 
     public string Get(string name, string fallback) => _options.GetValueOrDefault(name) ?? fallback;

@@ -21,8 +21,9 @@ const string Usage = """
         --wait polls until at least one incident matches.
     platform reprocess [ARTICLE_ID ...] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--all] [--wait SECONDS]
         Sends stored articles through extraction again and prints the revisions and retractions that follow.
-    platform eval --gold FILE.jsonl [--gazetteer DIR] [--lexicons DIR] [--json OUT.json]
-        Runs extraction and geocoding in-process on every gold article and scores them (gold/README.md).
+    platform eval --gold FILE.jsonl [--gazetteer DIR] [--lexicons DIR] [--json OUT.json] [--errors OUT.jsonl]
+        Runs extraction and geocoding in-process on every gold article and scores them (gold/README.md);
+        --errors writes every missed, spurious and misplaced incident with gold and prediction side by side.
     platform eval --gsr DIR [--lexicons DIR] [--ceiling] [--json OUT.json]
         Sentence-level ASSAULT and PROTEST detection on arabic_event_gsr (unanimous labels); --ceiling also
         cross-validates a bag-of-words model fitted to the corpus, to show how far its labels can be learned.
@@ -40,7 +41,7 @@ try
         Console.WriteLine(Usage);
         return 0;
     }
-    var arguments = Arguments.Parse(args.Skip(1), new HashSet<string>(StringComparer.Ordinal) { "json", "all", "ceiling" });
+    var arguments = Arguments.Parse(args.Skip(1), Arguments.FlagsOf(args[0]));
     using var cancellation = new CancellationTokenSource();
     Console.CancelKeyPress += (_, e) =>
     {

@@ -8,7 +8,7 @@ namespace Platform.Cli.Evaluation;
 
 public static class EvaluationCommands
 {
-    /// <summary>platform eval --gold FILE [--gazetteer DIR] [--json OUT] | platform eval --gsr DIR [--json OUT]</summary>
+    /// <summary>platform eval --gold FILE [--gazetteer DIR] [--json OUT] [--errors OUT.jsonl] | platform eval --gsr DIR [--json OUT]</summary>
     public static int Eval(Arguments arguments)
     {
         if (arguments.Get("gsr") is { } gsr)
@@ -22,10 +22,14 @@ public static class EvaluationCommands
         }
         var pipeline = CreatePipeline(arguments);
         var results = new List<Scorer.ArticleResult>();
+        var errors = new List<EvaluationError>();
         var clock = Stopwatch.StartNew();
         foreach (var article in JsonLines.Read<GoldArticle>(goldPath))
         {
-            results.Add(Scorer.ScoreArticle(article.Language, article.Incidents, pipeline.Process(article)));
+            var predicted = pipeline.Process(article);
+            var result = Scorer.ScoreArticle(article.Language, article.Incidents, predicted);
+            results.Add(result);
+            errors.AddRange(ErrorAnalysis.Explain(article.Id, article.Incidents, predicted, result));
         }
         clock.Stop();
         var overall = Scorer.Aggregate(results);
@@ -47,6 +51,16 @@ public static class EvaluationCommands
             document["geocoder_version"] = Geocoder.Version;
             File.WriteAllText(jsonPath, document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
             Console.WriteLine($"wrote {jsonPath}");
+        }
+        if (arguments.Get("errors") is { } errorsPath)
+        {
+            using var writer = new StreamWriter(errorsPath);
+            foreach (var error in errors)
+            {
+                writer.WriteLine(JsonSerializer.Serialize(error, JsonLines.Options));
+            }
+            var byKind = errors.GroupBy(e => e.Kind).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Count()} {g.Key}");
+            Console.WriteLine($"wrote {errors.Count} errors ({string.Join(", ", byKind)}) to {errorsPath}");
         }
         return 0;
     }
@@ -190,6 +204,10 @@ public static class EvaluationCommands
         ["location_within_10km"] = scores.LocationWithin10Km,
         ["location_error_km_median"] = scores.LocationErrorKmMedian,
         ["location_error_km_p90"] = scores.LocationErrorKmP90,
+        ["located_pairs"] = scores.LocatedPairs,
+        ["located_within_1km"] = scores.LocatedWithin1Km,
+        ["located_within_10km"] = scores.LocatedWithin10Km,
+        ["located_without_place"] = scores.LocatedWithoutPlace,
         ["articles"] = scores.Articles,
         ["gold_incidents"] = scores.GoldIncidents,
         ["predicted_incidents"] = scores.PredictedIncidents,
@@ -219,5 +237,10 @@ public static class EvaluationCommands
         Row("location within 10 km", s => Scorer.Format(s.LocationWithin10Km));
         Row("location error median km", s => Scorer.Format(s.LocationErrorKmMedian));
         Row("location error p90 km", s => Scorer.Format(s.LocationErrorKmP90));
+        Console.WriteLine("matched on type and date only, wherever placed:");
+        Row("  pairs", s => s.LocatedPairs.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Row("  within 1 km", s => Scorer.Format(s.LocatedWithin1Km));
+        Row("  within 10 km", s => Scorer.Format(s.LocatedWithin10Km));
+        Row("  without a place", s => Scorer.Format(s.LocatedWithoutPlace));
     }
 }

@@ -19,7 +19,11 @@ public sealed record Scores(
     double LocationWithin1Km,
     double LocationWithin10Km,
     double LocationErrorKmMedian,
-    double LocationErrorKmP90);
+    double LocationErrorKmP90,
+    int LocatedPairs,
+    double LocatedWithin1Km,
+    double LocatedWithin10Km,
+    double LocatedWithoutPlace);
 
 /// <summary>A matched pair: a prediction and the gold incident it was matched to.</summary>
 public sealed record MatchedPair(GoldIncident Gold, GoldIncident Predicted, double DistanceKm);
@@ -35,7 +39,13 @@ public static class Scorer
 {
     public const double MatchRadiusKm = 25;
 
-    public sealed record ArticleResult(string Language, int Gold, int Predicted, int FalsePositives, int FalseNegatives, List<MatchedPair> Pairs);
+    /// <param name="Located">
+    /// Pairs matched on event type and dates alone (one-to-one, closest first), wherever the prediction was placed: the
+    /// location scores over them say how well places are found, apart from whether the incident was.
+    /// </param>
+    /// <param name="Spurious">The predictions counted as false positives.</param>
+    public sealed record ArticleResult(string Language, int Gold, int Predicted, int FalsePositives, int FalseNegatives, List<MatchedPair> Pairs,
+        List<MatchedPair> Located, List<GoldIncident> Spurious);
 
     public static ArticleResult ScoreArticle(string language, IReadOnlyList<GoldIncident> gold, IReadOnlyList<GoldIncident> predicted)
     {
@@ -75,8 +85,46 @@ public static class Scorer
         }
         var required = gold.Count(g => !g.Optional);
         var falsePositives = predicted.Count - pairs.Count - optionalMatches;
-        return new ArticleResult(language, required, predicted.Count, falsePositives, required - pairs.Count, pairs);
+        var spurious = predicted.Where((_, p) => !usedPredicted.Contains(p)).ToList();
+        return new ArticleResult(language, required, predicted.Count, falsePositives, required - pairs.Count, pairs, MatchOnTypeAndDate(gold, predicted),
+            spurious);
     }
+
+    /// <summary>Required gold incidents paired with predictions of the same event type and overlapping dates, closest first.</summary>
+    public static List<MatchedPair> MatchOnTypeAndDate(IReadOnlyList<GoldIncident> gold, IReadOnlyList<GoldIncident> predicted)
+    {
+        var candidates = new List<(int Gold, int Predicted, double Distance)>();
+        for (var g = 0; g < gold.Count; g++)
+        {
+            for (var p = 0; p < predicted.Count; p++)
+            {
+                if (!gold[g].Optional && gold[g].EventType == predicted[p].EventType && gold[g].Date is { } a && predicted[p].Date is { } b && Overlap(a, b))
+                {
+                    candidates.Add((g, p, Distance(gold[g], predicted[p])));
+                }
+            }
+        }
+        var usedGold = new HashSet<int>();
+        var usedPredicted = new HashSet<int>();
+        var pairs = new List<MatchedPair>();
+        foreach (var (g, p, distance) in candidates.OrderBy(c => c.Distance))
+        {
+            if (usedGold.Contains(g) || usedPredicted.Contains(p))
+            {
+                continue;
+            }
+            usedGold.Add(g);
+            usedPredicted.Add(p);
+            pairs.Add(new MatchedPair(gold[g], predicted[p], distance));
+        }
+        return pairs;
+    }
+
+    /// <summary>Kilometres between the two incidents' places; infinity when either has none.</summary>
+    public static double Distance(GoldIncident gold, GoldIncident predicted) =>
+        gold.Location is null || predicted.Location is null
+            ? double.PositiveInfinity
+            : HaversineKm(gold.Location.Latitude, gold.Location.Longitude, predicted.Location.Latitude, predicted.Location.Longitude);
 
     public static bool Matches(GoldIncident gold, GoldIncident predicted, out double distanceKm)
     {
@@ -86,11 +134,11 @@ public static class Scorer
         {
             return false;
         }
-        distanceKm = HaversineKm(gold.Location.Latitude, gold.Location.Longitude, predicted.Location.Latitude, predicted.Location.Longitude);
+        distanceKm = Distance(gold, predicted);
         return distanceKm <= MatchRadiusKm && Overlap(gold.Date, predicted.Date);
     }
 
-    private static bool Overlap(GoldDate a, GoldDate b) =>
+    public static bool Overlap(GoldDate a, GoldDate b) =>
         string.CompareOrdinal(a.Start, b.End) <= 0 && string.CompareOrdinal(b.Start, a.End) <= 0;
 
     public static double HaversineKm(double lat1, double lon1, double lat2, double lon2)
@@ -115,6 +163,7 @@ public static class Scorer
         var actorPrecision = Ratio(sharedActors, pairs.Sum(p => p.Predicted.Actors.Distinct().Count()));
         var actorRecall = Ratio(sharedActors, pairs.Sum(p => p.Gold.Actors.Distinct().Count()));
         var errors = pairs.Select(p => p.DistanceKm).Order().ToList();
+        var located = results.SelectMany(r => r.Located).ToList();
         return new Scores(
             results.Count,
             results.Sum(r => r.Gold),
@@ -131,7 +180,11 @@ public static class Scorer
             Ratio(errors.Count(e => e <= 1), truePositives),
             Ratio(errors.Count(e => e <= 10), truePositives),
             Percentile(errors, 0.5),
-            Percentile(errors, 0.9));
+            Percentile(errors, 0.9),
+            located.Count,
+            Ratio(located.Count(p => p.DistanceKm <= 1), located.Count),
+            Ratio(located.Count(p => p.DistanceKm <= 10), located.Count),
+            Ratio(located.Count(p => p.Predicted.Location is null), located.Count));
     }
 
     private static double Ratio(int part, int whole) => whole == 0 ? 0 : (double)part / whole;
