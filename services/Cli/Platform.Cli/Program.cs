@@ -30,6 +30,9 @@ const string Usage = """
     platform extract --input ARTICLES.jsonl --output PREDICTIONS.jsonl [--gazetteer DIR] [--lexicons DIR]
         Writes {"id": ..., "incidents": [...]} per article, each incident in the gold file's shape.
         --lexicons DIR: actors.tsv, triggers.tsv or cues.tsv in DIR replace the built-in files (try a change).
+    platform geocode NAME [OTHER_NAME ...] [--relation in|near|countryside-of|area|region|mention] [--hint NAME;NAME]
+                     [--gazetteer DIR]
+        Resolves one incident's place mentions and prints the place, its precision, the rule and the runners-up.
     platform gazetteer download --countries SY,IQ,LB,JO,TR --to DIR [--base-url URL]
         Downloads the official GeoNames dumps (or --countries allCountries) and admin code tables into DIR.
     """;
@@ -58,6 +61,7 @@ try
         "rebuild" => await Commands.RebuildAsync(arguments, cancellation.Token),
         "eval" => Platform.Cli.Evaluation.EvaluationCommands.Eval(arguments),
         "extract" => Platform.Cli.Evaluation.EvaluationCommands.Extract(arguments),
+        "geocode" => Platform.Cli.Evaluation.EvaluationCommands.Geocode(arguments),
         "gazetteer" when arguments.Positional is ["download", ..] =>
             await Platform.Cli.Downloads.GazetteerDownload.RunAsync(arguments, new HttpClient { Timeout = TimeSpan.FromMinutes(30) }, cancellation.Token),
         _ => throw new UsageException($"Unknown command '{args[0]}'."),

@@ -10,11 +10,13 @@ namespace Platform.Extraction.Engine;
 /// </summary>
 public sealed class IncidentExtractor(Lexicon lexicon, string version)
 {
+    private readonly PlaceMentionFinder _places = new(lexicon);
+
     /// <summary>
     /// The built-in rules and lexicons. Changes whenever they change: downstream stages key idempotency and
     /// revisions on the version an extractor stamps on its output.
     /// </summary>
-    public const string Version = "extraction-0.2.0";
+    public const string Version = "extraction-0.3.0";
 
     /// <summary>The version stamped on this extractor's output: <see cref="Version"/>, or a changed lexicon's own.</summary>
     public string OutputVersion { get; } = version;
@@ -27,7 +29,6 @@ public sealed class IncidentExtractor(Lexicon lexicon, string version)
     public const int MinimumYear = 1900;
 
     private const int ModalityWindow = 4;
-    private const int PlaceWindow = 3;
 
     public IncidentExtractor() : this(Lexicon.LoadEmbedded())
     {
@@ -103,12 +104,13 @@ public sealed class IncidentExtractor(Lexicon lexicon, string version)
         var byPlace = new Dictionary<(string EventType, string Place), List<Frame>>();
         foreach (var frame in frames)
         {
-            if (frame.Places.Count == 0)
+            var cued = frame.Places.FirstOrDefault(p => p.Relation != PlaceMentionFinder.FreeMention);
+            if (cued is null)
             {
                 merged.Add(frame);
                 continue;
             }
-            var key = (frame.EventType, PlaceKey(frame.Places[0].Name));
+            var key = (frame.EventType, PlaceKey(cued.Name));
             if (!byPlace.TryGetValue(key, out var told))
             {
                 byPlace[key] = told = [];
@@ -163,7 +165,7 @@ public sealed class IncidentExtractor(Lexicon lexicon, string version)
             .ToList();
         AddImpliedActors(trigger.Entry.Value.EventType, actors, cues, OriginalText(folded, tokens, trigger.First, trigger.Last), rules);
 
-        var places = FindPlaces(folded, tokens, cues);
+        var places = _places.Find(folded, tokens, cues);
         var (dateStart, dateEnd, dateRule) = ResolveDate(input.PublishedOn, tokens, cues, trigger.First);
         rules["date"] = dateRule;
         if (dateEnd < input.PublishedOn.AddDays(-BackgroundDays))
@@ -183,12 +185,14 @@ public sealed class IncidentExtractor(Lexicon lexicon, string version)
         }
         if (places.Count > 0)
         {
-            rules["place"] = $"cue:{places[0].Place.Relation}";
+            rules["place"] = places[0].Place.Relation == PlaceMentionFinder.FreeMention ? "mention" : $"cue:{places[0].Place.Relation}";
         }
         var source = cues.FirstOrDefault(c => c.Entry.Value.Kind == "source")?.Entry.Value.Value;
 
         var evidenceFirst = trigger.First;
-        var evidenceLast = Math.Max(trigger.Last, places.Count > 0 ? places[0].LastToken : trigger.Last);
+        // The evidence runs from the trigger to the first place the text ties to it by a cue, when that follows.
+        var cued = places.Find(p => p.Place.Relation != PlaceMentionFinder.FreeMention && p.FirstToken > trigger.Last);
+        var evidenceLast = Math.Max(trigger.Last, cued?.LastToken ?? trigger.Last);
         var (start, length) = folded.ToOriginalSpan(tokens[evidenceFirst].Start, tokens[evidenceLast].End);
         var evidence = new Span(start, length, input.Text.Substring(start, length));
 
@@ -284,108 +288,6 @@ public sealed class IncidentExtractor(Lexicon lexicon, string version)
             && (c.Last < trigger.First && trigger.First - c.Last <= ModalityWindow
                 || c.First > trigger.Last && c.First - trigger.Last <= 2 && c.Entry.Value.Value == "habitual"));
 
-    private sealed record PlaceCandidate(PlaceFound Place, int LastToken);
-
-    private List<PlaceCandidate> FindPlaces(FoldedText folded, List<Token> tokens, List<PhraseMatch<(string Kind, string Value)>> cues)
-    {
-        var places = new List<PlaceCandidate>();
-        foreach (var cue in cues.Where(c => c.Entry.Value.Kind == "place"))
-        {
-            var first = cue.Last + 1;
-            while (first < tokens.Count && IsCue(tokens, first, "skip") && !SeparatedByPunctuation(folded, tokens, first - 1, first))
-            {
-                first++;
-            }
-            // "في محيط قرية X": the innermost cue introduces the name; the outer ones only lead to it.
-            if (first >= tokens.Count || SeparatedByPunctuation(folded, tokens, cue.Last, first)
-                || char.IsDigit(tokens[first].Text[0]) || IsAnyCue(tokens, first) && !IsCue(tokens, first, "skip"))
-            {
-                continue;
-            }
-            // English place names are proper nouns: "in a crowded market" names no place.
-            if (!Tokenizer.IsArabic(tokens[first].Text) && !char.IsUpper(folded.Original[folded.ToOriginal(tokens[first].Start)]))
-            {
-                continue;
-            }
-            var last = NameEnd(folded, tokens, first);
-            var hints = new List<string>();
-            var relation = cue.Entry.Value.Value;
-            if (relation == "between" && BetweenSecond(tokens, first) is { } and)
-            {
-                // "بين دير الزور والميادين", "between Deir ez-Zor and al-Mayadin": the first place, with the second as hint.
-                last = and - 1;
-                var secondFirst = tokens[and].Text == "and" ? and + 1 : and;
-                if (secondFirst < tokens.Count)
-                {
-                    var second = OriginalText(folded, tokens, secondFirst, NameEnd(folded, tokens, secondFirst));
-                    hints.Add(tokens[and].Text != "and" && second.Length > 1 && second[0] == 'و' ? second[1..] : second);
-                }
-            }
-            var direction = cues.FirstOrDefault(c => c.Entry.Value.Kind == "direction" && c.First > first && c.First <= last + 1);
-            if (direction is not null)
-            {
-                // "الصور شمال دير الزور": the name ends before the direction, and the city after it is a hint.
-                last = Math.Max(first, direction.First - 1);
-                var hintFirst = direction.Last + 1;
-                if (hintFirst < tokens.Count && !SeparatedByPunctuation(folded, tokens, direction.Last, hintFirst))
-                {
-                    hints.Add(OriginalText(folded, tokens, hintFirst, NameEnd(folded, tokens, hintFirst)));
-                }
-            }
-            var (start, length) = folded.ToOriginalSpan(tokens[first].Start, tokens[last].End);
-            var name = folded.Original.Substring(start, length);
-            places.Add(new PlaceCandidate(new PlaceFound(name, relation, hints, new Span(start, length, name)), last));
-        }
-        return places;
-    }
-
-    /// <summary>Where the second name of "between X and Y" starts: the "and", or the Arabic word carrying و.</summary>
-    private static int? BetweenSecond(List<Token> tokens, int first)
-    {
-        for (var i = first + 1; i < tokens.Count && i <= first + PlaceWindow; i++)
-        {
-            if (tokens[i].Text == "and" || Tokenizer.IsArabic(tokens[i].Text) && tokens[i].Text.Length > 2 && tokens[i].Text[0] == 'و')
-            {
-                return i;
-            }
-        }
-        return null;
-    }
-
-    /// <summary>The last token of a name starting at <paramref name="first"/>: up to a few words, ending at punctuation or a cue.</summary>
-    private int NameEnd(FoldedText folded, List<Token> tokens, int first)
-    {
-        var last = first;
-        while (last + 1 < tokens.Count && last + 1 - first < PlaceWindow
-            && !SeparatedByPunctuation(folded, tokens, last, last + 1)
-            && !char.IsDigit(tokens[last + 1].Text[0])
-            && !IsAnyCue(tokens, last + 1))
-        {
-            last++;
-        }
-        return last;
-    }
-
-    private bool IsCue(List<Token> tokens, int index, string kind) =>
-        lexicon.Cues.MatchAt(tokens, index).Any(m => m.Entry.Value.Kind == kind);
-
-    private bool IsAnyCue(List<Token> tokens, int index) =>
-        lexicon.Cues.MatchAt(tokens, index).Any(m => m.Entry.Value.Kind is "place" or "date" or "weekday" or "source" or "modality" or "direction" or "stop"
-            or "killed" or "arrested" or "number" or "month")
-        || lexicon.Triggers.MatchAt(tokens, index).Any() || lexicon.Actors.MatchAt(tokens, index).Any();
-
-    private static bool SeparatedByPunctuation(FoldedText folded, List<Token> tokens, int left, int right)
-    {
-        for (var i = tokens[left].End; i < tokens[right].Start; i++)
-        {
-            if (folded.Folded[i] is ',' or '،' or '.' or ';' or '؛' or ':' or '(' or ')' or '"' or '\n')
-            {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /// <summary>An explicit date that ends this long before publication is background, not news.</summary>
     private const int BackgroundDays = 90;
 
@@ -411,7 +313,11 @@ public sealed class IncidentExtractor(Lexicon lexicon, string version)
                 var back = ((int)published.DayOfWeek - (int)target + 7) % 7;
                 return (published.AddDays(-back), published.AddDays(-back), "date:weekday");
             default:
-                return (published, published, cues.Any(c => c.Entry.Value is ("date", "today")) ? "date:today" : "date:publication");
+                // An event a news report gives no date of its own happened by the day it was published, usually the day
+                // before or that day (gold/README.md's convention).
+                return cues.Any(c => c.Entry.Value is ("date", "today"))
+                    ? (published, published, "date:today")
+                    : (published.AddDays(-1), published, "date:publication");
         }
     }
 
@@ -583,7 +489,8 @@ public sealed class IncidentExtractor(Lexicon lexicon, string version)
 
         // "بين المطلوبين والقوات" is as often two parties as two places: a sentence whose only places come from
         // "between" may still continue the event before it.
-        public bool HasNoOwnPlace => Places.TrueForAll(p => p.Relation == "between");
+        // A free mention (a name no cue introduced) may be no place at all: only the geocoder can tell.
+        public bool HasNoOwnPlace => Places.TrueForAll(p => p.Relation is "between" or PlaceMentionFinder.FreeMention);
 
         /// <summary>A later sentence that names no place of its own tells more of this event.</summary>
         public void Absorb(Frame later)

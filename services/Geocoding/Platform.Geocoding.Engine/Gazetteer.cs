@@ -51,6 +51,7 @@ public sealed class Gazetteer
     private readonly Dictionary<string, string> _codes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _admin1Names = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _admin2Names = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Country, string Admin1), int> _admin1Features = [];
 
     public GazetteerLoadReport Report { get; private set; } = new(0, 0, 0, []);
 
@@ -69,6 +70,7 @@ public sealed class Gazetteer
                 $"Gazetteer folder '{options.Directory}' does not exist: set {GazetteerOptions.Section}:Directory (environment variable {GazetteerOptions.Section}__Directory).");
         }
         var gazetteer = new Gazetteer();
+        gazetteer.IsAllCountries = options.Countries.Any(c => c.Trim().Equals(AllCountries, StringComparison.OrdinalIgnoreCase));
         var malformed = 0;
         var files = new List<string>();
         var countries = (options.Countries.Length > 0 ? options.Countries : GazetteerOptions.DefaultCountries)
@@ -146,9 +148,27 @@ public sealed class Gazetteer
         {
             AddName(span[columns[3]][alternate].Trim(), index);
         }
-        if (IsNotable(place))
+        if (place.FeatureCode == "ADM1" && place.Admin1Code.Length > 0)
         {
-            AddSkeleton(span[columns[2]], index);
+            _admin1Features.TryAdd((place.CountryCode, place.Admin1Code), index);
+        }
+        if (IsSkeletonIndexed(place))
+        {
+            // The primary name, not the ASCII column: GeoNames' ASCII form drops the letters it cannot write ("Eşen" is
+            // "Een", "Sirmānīyah" is "Sirmnyah"), which would give skeletons of other names.
+            AddSkeleton(span[columns[1]], index);
+            if (IsAllCountries)
+            {
+                return true;
+            }
+            foreach (var alternate in span[columns[3]].Split(','))
+            {
+                var name = span[columns[3]][alternate].Trim();
+                if (name.Length > 0 && name[0] < '\u0250')
+                {
+                    AddSkeleton(name, index);
+                }
+            }
         }
         return true;
     }
@@ -286,13 +306,18 @@ public sealed class Gazetteer
     private readonly Dictionary<string, int> _bySkeleton = new(StringComparer.Ordinal);
     private readonly List<List<int>> _sharedSkeletons = [];
 
-    private static bool IsNotable(GazetteerPlace place) =>
-        place.FeatureClass == "A" || place.FeatureClass == "P" && (place.Population > 0 || place.FeatureCode.StartsWith("PPLA", StringComparison.Ordinal)
+    // The worldwide dump keeps skeletons of its towns, cities and admin areas only, by their primary name: that is where
+    // spellings vary, and it keeps an allCountries load small. A country file indexes every place and its Latin names.
+    private bool IsAllCountries { get; set; }
+
+    private bool IsSkeletonIndexed(GazetteerPlace place) =>
+        !IsAllCountries ? place.FeatureClass is "P" or "A"
+        : place.FeatureClass == "A" || place.FeatureClass == "P" && (place.Population > 0 || place.FeatureCode.StartsWith("PPLA", StringComparison.Ordinal)
             || place.FeatureCode == "PPLC");
 
-    private void AddSkeleton(ReadOnlySpan<char> asciiName, int index)
+    private void AddSkeleton(ReadOnlySpan<char> latinName, int index)
     {
-        var skeleton = Skeleton(asciiName.ToString());
+        var skeleton = Skeleton(latinName.ToString());
         if (skeleton.Length < 2)
         {
             return;
@@ -313,20 +338,22 @@ public sealed class Gazetteer
     }
 
     /// <summary>
-    /// The consonant skeleton of a Latin name: articles dropped, vowels and w/y removed after a word's first letter,
-    /// q written k, a final h dropped, doubled letters single. "Deir ez-Zor", "Dayr az Zawr" and "Deir al-Zor" all give
-    /// "dr zr"; "Qamishli" and "Kamishli" give "kmshl".
+    /// The consonant skeleton of a Latin name: articles dropped (also glued and assimilated: "Ezzor", "Arraqqa"), a
+    /// word's first vowel written a ("Ein", "Ain", "Ayn" and "Issa", "Isa" alike), later vowels and w/y removed, q
+    /// written k, a final h dropped, doubled letters single. "Deir ez-Zor", "Dayr az Zawr", "Deir Ezzor" and "Deir
+    /// al-Zor" all give "dr zr"; "Qamishli" and "Kamishli" give "kmshl"; "Ein Issa" and "‘Ayn ‘Īsá" give "an as".
     /// </summary>
     public static string Skeleton(string name)
     {
         var key = NameKey(name);
         var builder = new System.Text.StringBuilder(key.Length);
-        foreach (var word in key.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        foreach (var whole in key.Split(' ', StringSplitOptions.RemoveEmptyEntries))
         {
-            if (word[0] is >= '\u0600' and <= '\u06FF')
+            if (whole[0] is >= '\u0600' and <= '\u06FF')
             {
                 return "";
             }
+            var word = WithoutGluedArticle(whole);
             if (builder.Length > 0)
             {
                 builder.Append(' ');
@@ -336,7 +363,11 @@ public sealed class Gazetteer
             {
                 var c = word[i] == 'q' ? 'k' : word[i];
                 var vowel = c is 'a' or 'e' or 'i' or 'o' or 'u' or 'y' or 'w';
-                if (i > 0 && (vowel || c == 'h' && i == word.Length - 1 && word[i - 1] is 'a' or 'e'))
+                if (i == 0 && c is 'a' or 'e' or 'i' or 'o' or 'u')
+                {
+                    c = 'a';
+                }
+                else if (i > 0 && (vowel || c == 'h' && i == word.Length - 1 && word[i - 1] is 'a' or 'e'))
                 {
                     continue;
                 }
@@ -350,7 +381,13 @@ public sealed class Gazetteer
         return builder.ToString();
     }
 
-    /// <summary>Towns, cities and admin areas whose ASCII name has the same consonant skeleton as <paramref name="name"/>.</summary>
+    /// <summary>"ezzor" is "zor", "arraqqa" "raqqa": an article glued to a name whose sun letter it doubled.</summary>
+    private static string WithoutGluedArticle(string word) =>
+        word.Length > 4 && word[0] is 'a' or 'e' && word[1] == word[2] && word[1] is 'd' or 'r' or 's' or 't' or 'z' or 'n' or 'l'
+            ? word[2..]
+            : word;
+
+    /// <summary>Places whose Latin names have the same consonant skeleton as <paramref name="name"/>.</summary>
     public IReadOnlyList<GazetteerPlace> FindBySkeleton(string name)
     {
         var skeleton = Skeleton(name);
@@ -521,6 +558,32 @@ public sealed class Gazetteer
     public IReadOnlyList<(GazetteerPlace Place, bool Exact)> FindWithExactness(string name)
     {
         return Postings(NameKey(name)).Select(i => (_places[i], _exactNames.Contains(ExactKey(name, i)))).ToList();
+    }
+
+    /// <summary>The governorate (first-level admin area) a place lies in, when the gazetteer has it as a feature.</summary>
+    public GazetteerPlace? Admin1Feature(GazetteerPlace place) =>
+        place.Admin1Code.Length > 0 && _admin1Features.TryGetValue((place.CountryCode, place.Admin1Code), out var index) ? _places[index] : null;
+
+    /// <summary>True for a word that is a place name somewhere but in running text means the common word (Data/common-words.tsv).</summary>
+    public bool IsCommonWord(string word) => CommonWords.Contains(NameKey(word));
+
+    private static readonly HashSet<string> CommonWords = LoadCommonWords();
+
+    private static HashSet<string> LoadCommonWords()
+    {
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("Data.common-words.tsv")
+            ?? throw new InvalidOperationException("The common-word list is not embedded.");
+        using var reader = new StreamReader(stream);
+        var words = new HashSet<string>(StringComparer.Ordinal);
+        while (reader.ReadLine() is { } line)
+        {
+            if (line.Length > 0 && !line.StartsWith('#'))
+            {
+                words.Add(NameKey(line.Trim()));
+                words.Add(TextFolding.Fold(line.Trim()));
+            }
+        }
+        return words;
     }
 
     public GazetteerPlace? Get(long geonameId) => _byId.TryGetValue(geonameId, out var index) ? _places[index] : null;

@@ -3,9 +3,16 @@ using Platform.Text;
 namespace Platform.Geocoding.Engine;
 
 /// <summary>A place as the extractor found it.</summary>
+/// <param name="Relation">
+/// How the event relates to the name: in, near, north-of (and the other directions), countryside-of, between, area (a
+/// neighbourhood, front or facility of the place), region (a district or governorate), or mention: a run of words no
+/// cue introduced, in which the geocoder looks for names its gazetteer knows.
+/// </param>
 public sealed record PlaceQuery(string Name, string Relation, IReadOnlyList<string> Hints);
 
 /// <param name="Precision">1 = the place itself, 2 = near it or its countryside, 3 = only a region.</param>
+/// <param name="Mention">The mention (as written) that chose the place.</param>
+/// <param name="Rule">The rule that chose it: how the name matched, and whether the place is the mention's or a fallback to a containing area.</param>
 public sealed record GeocodeResult(
     GazetteerPlace Place,
     int Precision,
@@ -13,25 +20,36 @@ public sealed record GeocodeResult(
     double Confidence,
     string? Admin1Name,
     string? Admin2Name,
-    IReadOnlyList<GazetteerPlace> RunnersUp);
+    IReadOnlyList<GazetteerPlace> RunnersUp,
+    string Mention = "",
+    string Rule = "");
 
 /// <summary>
-/// Resolves an incident's place mentions to one gazetteer place: the first mention (in the extractor's order)
-/// that names a known place, its longest known name prefix, ranked by hints, feature type and population.
-/// A mention that names no known place but a known hint ("an unknown village near Qamishli") resolves to the
-/// hint with precision 2.
+/// Resolves an incident's place mentions to one gazetteer place, as an analyst would:
+/// <list type="number">
+/// <item>each mention is matched against the gazetteer (a cued name by its longest known prefix; a free mention by every
+/// known name inside it), exactly or, with evidence, by transliteration skeleton;</item>
+/// <item>homonyms are ranked by the article's country focus, the incident's other places (same governorate, near),
+/// the exact written form, feature type and population;</item>
+/// <item>the place is the first mention that names a place itself; governorates, countrysides and cities that contain
+/// another mentioned place are containment hints. Only when no mention names a known place does the incident fall back to
+/// a containing area: precision 2 for a countryside, a neighbourhood or facility the gazetteer lacks, or a place near a
+/// known one; precision 3 for a district or governorate.</item>
+/// </list>
+/// Fuzzy matches (a transliteration skeleton, a shorter prefix of the name) never cross a border without evidence: the
+/// place must lie in a country the article is about or names, or near another place of the incident.
 /// </summary>
 public sealed class Geocoder(Gazetteer gazetteer)
 {
-    public const string Version = "geocoding-0.1.0";
+    public const string Version = "geocoding-0.2.0";
 
     // Feature words that begin many names (ruin, hill, spring, cape, mountain, valley, well, monastery, village,
     // mother/father of): alone they name some place somewhere, which is almost never the one meant.
     private static readonly HashSet<string> GenericNameWords = new(StringComparer.Ordinal)
     {
-        "خربه", "تل", "عين", "راس", "جبل", "وادي", "بير", "دير", "كفر", "ام", "ابو", "قريه", "حي", "مزرعه",
-        "khirbet", "khirbat", "tell", "tall", "tel", "tal", "ain", "ayn", "ras", "jabal", "jebel", "wadi", "bir", "deir",
-        "dayr", "dair", "kafr", "umm", "abu", "hay",
+        "خربه", "تل", "عين", "راس", "جبل", "وادي", "بير", "دير", "كفر", "ام", "ابو", "قريه", "حي", "مزرعه", "بني", "بيت", "سوق", "مدينه",
+        "khirbet", "khirbat", "tell", "tall", "tel", "tal", "til", "ain", "ayn", "ein", "ras", "jabal", "jebel", "wadi", "bir", "deir",
+        "dayr", "dair", "kafr", "kfar", "umm", "abu", "hay", "bani", "beni", "beit", "bayt", "souq", "suq", "tir",
     };
 
     // The same written form, article included, outweighs a larger town that shares the bare name.
@@ -40,36 +58,94 @@ public sealed class Geocoder(Gazetteer gazetteer)
     // Names shared across borders (Sinjar, Hawija) go to the country the rest of the article is about.
     private const double FocusCountryBonus = 2;
 
+    // A candidate this close to a place the incident also names is the one meant ("Jellin in western Daraa").
+    private const double NearHintKm = 40;
+    private const double NearHintBonus = 3;
+
+    // A place big enough to be news anywhere may be named without the article being about its country.
+    private const long NotablePopulation = 50_000;
+
+    // Free mentions scan names of up to this many words.
+    private const int MaxNameWords = 4;
+
     /// <summary>
-    /// Resolves every incident of one article. The article's country focus (the country of the places it names
-    /// that are not ambiguous across countries) settles names shared across borders.
+    /// Resolves every incident of one article. The article's country focus (the country of the places it names that
+    /// are not ambiguous across countries) settles names shared across borders and is the evidence fuzzy matches need.
     /// </summary>
     public IReadOnlyList<GeocodeResult?> ResolveArticle(IReadOnlyList<IReadOnlyList<PlaceQuery>> incidents)
     {
         ArgumentNullException.ThrowIfNull(incidents);
-        var focus = CountryFocus(incidents.SelectMany(mentions => mentions));
-        return incidents.Select(mentions => Resolve(mentions, focus)).ToList();
+        var context = ArticleContext(incidents.SelectMany(mentions => mentions));
+        return incidents.Select(mentions => Resolve(mentions, context)).ToList();
     }
 
     /// <summary>The country most of the article's unambiguous place names lie in; null when none or tied.</summary>
-    public string? CountryFocus(IEnumerable<PlaceQuery> mentions)
+    public string? CountryFocus(IEnumerable<PlaceQuery> mentions) => ArticleContext(mentions).Focus;
+
+    /// <summary>What the whole article says about where it is: the focus country and every country it names.</summary>
+    private sealed record Context(string? Focus, IReadOnlySet<string> Countries)
+    {
+        public static readonly Context None = new(null, new HashSet<string>());
+
+        public bool Allows(GazetteerPlace place) => Countries.Count == 0 || Countries.Contains(place.CountryCode);
+    }
+
+    private Context ArticleContext(IEnumerable<PlaceQuery> mentions)
     {
         var votes = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var name in mentions.SelectMany(m => m.Hints.Prepend(m.Name)))
+        var named = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var mention in mentions)
         {
-            var countries = LongestKnownPrefix(name)?.Candidates.Select(c => c.Place.CountryCode).Distinct().ToList();
-            if (countries is [var country])
+            // A single Arabic word found in running text is too weak to say what the article is about.
+            var names = mention.Relation == FreeMention
+                ? KnownNames(mention.Name).Where(n => !Tokenizer.IsArabic(n.Text) || n.Text.Contains(' ', StringComparison.Ordinal)).Select(n => n.Candidates)
+                : mention.Hints.Prepend(mention.Name).Select(name => LongestKnownPrefix(name) is { Fuzzy: false } prefix ? prefix.Candidates : null);
+            foreach (var candidates in names)
             {
-                votes[country] = votes.GetValueOrDefault(country) + 1;
+                if (candidates is null)
+                {
+                    continue;
+                }
+                if (candidates.Select(c => c.Place).FirstOrDefault(IsCountry) is { } country)
+                {
+                    // A country named outright: the article speaks of it, twice as loudly as of one of its towns.
+                    named.Add(country.CountryCode);
+                    votes[country.CountryCode] = votes.GetValueOrDefault(country.CountryCode) + 2;
+                    continue;
+                }
+                var countries = candidates.Select(c => c.Place.CountryCode).Distinct().ToList();
+                if (countries is [var only])
+                {
+                    votes[only] = votes.GetValueOrDefault(only) + 1;
+                }
             }
         }
         var ranked = votes.OrderByDescending(v => v.Value).ToList();
-        return ranked.Count == 0 || ranked.Count > 1 && ranked[0].Value == ranked[1].Value ? null : ranked[0].Key;
+        var focus = ranked.Count == 0 || ranked.Count > 1 && ranked[0].Value == ranked[1].Value ? null : ranked[0].Key;
+        if (focus is not null)
+        {
+            named.Add(focus);
+        }
+        return new Context(focus, named);
     }
 
     public GeocodeResult? Resolve(IReadOnlyList<PlaceQuery> mentions, string? focusCountry = null)
     {
         ArgumentNullException.ThrowIfNull(mentions);
+        var context = focusCountry is null ? ArticleContext(mentions) : new Context(focusCountry, new HashSet<string>(StringComparer.Ordinal) { focusCountry });
+        return Resolve(mentions, context);
+    }
+
+    /// <summary>The relation of a free mention (see <see cref="PlaceQuery"/>).</summary>
+    public const string FreeMention = "mention";
+
+    /// <summary>A mention matched to a place.</summary>
+    private sealed record Resolution(int Order, PlaceQuery Mention, Found Found);
+
+    private GeocodeResult? Resolve(IReadOnlyList<PlaceQuery> mentions, Context context)
+    {
+        var resolved = new List<Resolution>();
+        var unresolvedCued = new List<(int Order, PlaceQuery Mention)>();
         for (var i = 0; i < mentions.Count; i++)
         {
             var mention = mentions[i];
@@ -78,33 +154,115 @@ public sealed class Geocoder(Gazetteer gazetteer)
             var hints = mention.Hints.Concat(mentions.Where((_, j) => j != i).Select(m => m.Name))
                 .Where(hint => Gazetteer.NameKey(hint) != key)
                 .ToList();
-            if (ResolveName(mention.Name, hints, focusCountry) is { } found)
+            if (mention.Relation == FreeMention)
             {
-                var precision = mention.Relation == "in"
-                    ? found.Place.FeatureClass == "A" ? 3 : 1
-                    : 2;
-                return Build(found.Place, precision, found.Matched, found.Confidence, found.RunnersUp);
+                foreach (var name in KnownNames(mention.Name))
+                {
+                    if (Rank(name, hints, context, free: true) is { } found)
+                    {
+                        resolved.Add(new Resolution(i, mention with { Name = name.Text }, found));
+                    }
+                }
+            }
+            else if (LongestKnownPrefix(mention.Name) is { } prefix && Rank(prefix, hints, context, free: false) is { } found)
+            {
+                resolved.Add(new Resolution(i, mention, found));
+            }
+            else
+            {
+                unresolvedCued.Add((i, mention));
             }
         }
+        if (resolved.Count == 0)
+        {
+            return HintFallback(mentions, context);
+        }
+        // The place the event happened at: the first mention that names a place itself, not a container of another.
+        var specific = resolved.FirstOrDefault(r => !IsContainer(r, resolved));
+        if (specific is not null)
+        {
+            var precision = specific.Mention.Relation switch
+            {
+                "in" or FreeMention => specific.Found.Place.FeatureClass == "A" ? 3 : 1,
+                _ => 2,
+            };
+            var rule = $"{(specific.Mention.Relation == FreeMention ? "mention" : "cue:" + specific.Mention.Relation)} {specific.Found.How}";
+            return Build(specific.Found, precision, specific.Mention.Name, rule);
+        }
+        // Every known place contains or surrounds the event: the most specific of them, with the precision it allows.
+        var container = resolved
+            .OrderBy(r => r.Mention.Relation is "countryside-of" or "near" or "area" ? 0 : 1)
+            .ThenBy(r => r.Found.Place.FeatureClass == "A" ? 1 : 0)
+            .ThenBy(r => r.Order)
+            .First();
+        var unknownBefore = unresolvedCued.Any(u => u.Order < container.Order);
+        if (container.Found.Place.FeatureClass == "A" || container.Mention.Relation == "region")
+        {
+            var region = container.Found.Place.FeatureClass == "A" ? container.Found : Governorate(container.Found) ?? container.Found;
+            return Build(region, 3, container.Mention.Name, $"fallback:region {container.Found.How}");
+        }
+        if (container.Mention.Relation == "in" && unknownBefore && Governorate(container.Found) is { } governorate)
+        {
+            // "Ftireh front in Idleb" with Ftireh unknown: Idleb is the governorate that contains it.
+            return Build(governorate, 3, container.Mention.Name, $"fallback:governorate {container.Found.How}");
+        }
+        return Build(container.Found, 2, container.Mention.Name, $"fallback:{container.Mention.Relation} {container.Found.How}");
+    }
+
+    /// <summary>
+    /// A place that contains or surrounds the event rather than being its place: a governorate or district, any
+    /// countryside or region mention, and a city that contains another place the incident names ("in Afrin city" after
+    /// "in Al-Ashrafiyah neighbourhood" is still the neighbourhood's).
+    /// </summary>
+    private static bool IsContainer(Resolution r, List<Resolution> all)
+    {
+        if (r.Mention.Relation is "countryside-of" or "region" || r.Found.Place.FeatureClass == "A")
+        {
+            return true;
+        }
+        return all.Any(other => !ReferenceEquals(other, r) && other.Found.Place.GeonameId != r.Found.Place.GeonameId
+            && other.Found.Place.FeatureClass == "P" && other.Mention.Relation is not ("countryside-of" or "region")
+            && other.Found.Place.CountryCode == r.Found.Place.CountryCode && other.Found.Place.Admin1Code == r.Found.Place.Admin1Code
+            && (r.Found.NamesGovernorate && !other.Found.NamesGovernorate
+                || r.Order > other.Order && r.Found.Place.Population >= ContainingCityPopulation && r.Found.Place.Population > 10 * other.Found.Place.Population));
+    }
+
+    // "X in Y" where Y is a city ten times X's size: Y is where X is, not a second place. (GeoNames' feature codes do not
+    // tell: Raqqa and Idlib are plain PPL rows, Ein Issa is a PPLA3.)
+    private const long ContainingCityPopulation = 100_000;
+
+    /// <summary>The governorate (ADM1) a place lies in, as a place of its own (its centroid).</summary>
+    private Found? Governorate(Found found) =>
+        gazetteer.Admin1Feature(found.Place) is { } admin1
+            ? found with { Place = admin1, How = found.How + ", its governorate" }
+            : null;
+
+    /// <summary>No mention names a known place, but a hint does ("an unknown village near Qamishli"): near the hint.</summary>
+    private GeocodeResult? HintFallback(IReadOnlyList<PlaceQuery> mentions, Context context)
+    {
         foreach (var mention in mentions)
         {
             foreach (var hint in mention.Hints)
             {
-                if (ResolveName(hint, [], focusCountry) is { } found)
+                if (LongestKnownPrefix(hint) is { } prefix && Rank(prefix, [], context, free: false) is { } found)
                 {
-                    return Build(found.Place, 2, found.Matched, found.Confidence * 0.8, found.RunnersUp);
+                    return Build(found with { Confidence = found.Confidence * 0.8 }, 2, hint, $"fallback:hint {found.How}");
                 }
             }
         }
         return null;
     }
 
-    private GeocodeResult Build(GazetteerPlace place, int precision, string matched, double confidence, IReadOnlyList<GazetteerPlace> runnersUp) =>
-        new(place, precision, matched, confidence, gazetteer.Admin1Name(place), gazetteer.Admin2Name(place), runnersUp);
+    private GeocodeResult Build(Found found, int precision, string mention, string rule) =>
+        new(found.Place, precision, found.Matched, found.Confidence, gazetteer.Admin1Name(found.Place), gazetteer.Admin2Name(found.Place),
+            found.RunnersUp, mention, rule);
 
-    private sealed record Found(GazetteerPlace Place, string Matched, double Confidence, IReadOnlyList<GazetteerPlace> RunnersUp);
+    /// <param name="NamesGovernorate">The name is also that of the governorate the place lies in ("Idlib", "Raqqa").</param>
+    private sealed record Found(GazetteerPlace Place, string Matched, double Confidence, IReadOnlyList<GazetteerPlace> RunnersUp, string How,
+        bool NamesGovernorate = false);
 
-    private sealed record Prefix(string Text, IReadOnlyList<(GazetteerPlace Place, bool Exact)> Candidates);
+    /// <param name="Fuzzy">Matched by transliteration skeleton, or by a prefix shorter than the mention.</param>
+    private sealed record Prefix(string Text, IReadOnlyList<(GazetteerPlace Place, bool Exact)> Candidates, bool Fuzzy, string How);
 
     /// <summary>The longest prefix of <paramref name="name"/> that names a known place: "رأس العين" is not "رأس".</summary>
     private Prefix? LongestKnownPrefix(string name)
@@ -130,9 +288,10 @@ public sealed class Geocoder(Gazetteer gazetteer)
     }
 
     /// <summary>
-    /// Longest prefix first; at each length the spelling, then ("Dayr az Zawr" for "Deir ez-Zor") the consonant
-    /// skeleton of a town's other transliterations. A prefix ending in an article, or a generic first word standing
-    /// alone for a longer name, is never tried.
+    /// Longest prefix first; at each length the spelling, the spelling without a possessive "s" ("Syrias", "Aleppos"
+    /// once apostrophes are folded away), then ("Dayr az Zawr" for "Deir ez-Zor") the consonant skeleton of the place's
+    /// other transliterations. A prefix ending in an article, or a generic first word standing alone for a longer name,
+    /// is never tried.
     /// </summary>
     private Prefix? KnownPrefix(List<string> tokens)
     {
@@ -149,37 +308,189 @@ public sealed class Geocoder(Gazetteer gazetteer)
             {
                 return null;
             }
-            var candidates = gazetteer.FindWithExactness(prefix);
-            if (candidates.Count > 0)
+            var shortened = length < tokens.Count;
+            if (Match(prefix, shortened) is { } match)
             {
-                return new Prefix(prefix, candidates);
-            }
-            var variants = gazetteer.FindBySkeleton(prefix);
-            if (variants.Count > 0)
-            {
-                return new Prefix(prefix, variants.Select(place => (place, false)).ToList());
+                return match;
             }
         }
         return null;
     }
 
-    private Found? ResolveName(string name, IReadOnlyList<string> hints, string? focusCountry)
+    /// <summary>A whole name matched exactly, as a possessive, or by skeleton.</summary>
+    private Prefix? Match(string name, bool shortened)
     {
-        if (LongestKnownPrefix(name) is not { } prefix)
+        var candidates = gazetteer.FindWithExactness(name);
+        if (candidates.Count > 0)
+        {
+            return new Prefix(name, candidates, shortened, shortened ? "prefix" : "exact");
+        }
+        if (name.Length > 4 && name[^1] == 's' && !Tokenizer.IsArabic(name) && name[^2] is not 's')
+        {
+            var possessive = gazetteer.FindWithExactness(name[..^1]);
+            if (possessive.Count > 0)
+            {
+                return new Prefix(name[..^1], possessive, shortened, shortened ? "prefix, possessive" : "possessive");
+            }
+        }
+        var variants = gazetteer.FindBySkeleton(name);
+        return variants.Count > 0 ? new Prefix(name, variants.Select(place => (place, false)).ToList(), Fuzzy: true, "skeleton") : null;
+    }
+
+    /// <summary>
+    /// The known names inside a free mention, left to right, longest first at each word: "Hajin in IS controlled enclave"
+    /// gives Hajin. Only exact spellings (or possessives) count, no skeletons, and no generic or common word alone.
+    /// </summary>
+    private List<Prefix> KnownNames(string text)
+    {
+        var tokens = Tokenizer.Tokenize(TextFolding.Fold(text)).Select(t => t.Text).ToList();
+        var names = new List<Prefix>();
+        for (var i = 0; i < tokens.Count; i++)
+        {
+            for (var length = Math.Min(MaxNameWords, tokens.Count - i); length >= 1; length--)
+            {
+                var words = tokens.GetRange(i, length);
+                if (Gazetteer.IsArticle(words[^1]) || length == 1 && IsCommonWord(words[0]))
+                {
+                    continue;
+                }
+                if (FreeMatch(words) is { } match)
+                {
+                    names.Add(match);
+                    i += length - 1;
+                    break;
+                }
+            }
+        }
+        return names;
+    }
+
+    private Prefix? FreeMatch(List<string> words)
+    {
+        var name = string.Join(' ', words);
+        var match = Match(name, shortened: false);
+        // A capitalised Latin run may be a transliteration the gazetteer spells otherwise, when it is long enough not
+        // to be a skeleton of anything.
+        if (match is { Fuzzy: false } || match is not null && !Tokenizer.IsArabic(words[0]) && (words.Count > 1 || name.Length >= 5))
+        {
+            return match;
+        }
+        if (Tokenizer.IsArabic(words[0]))
+        {
+            // "وحلب", "بإدلب": clitics peeled only onto a known name.
+            foreach (var peeled in Tokenizer.ArabicStems(words[0]).Skip(1).Distinct(StringComparer.Ordinal))
+            {
+                if (peeled.Length > 2 && !(words.Count == 1 && IsCommonWord(peeled))
+                    && Match(string.Join(' ', words.Skip(1).Prepend(peeled)), shortened: false) is { Fuzzy: false } peeledMatch)
+                {
+                    return peeledMatch;
+                }
+            }
+        }
+        return null;
+    }
+
+    private bool IsCommonWord(string word) =>
+        GenericNameWords.Contains(Tokenizer.StripArticle(word)) || gazetteer.IsCommonWord(word) || word.Length < 3;
+
+    private Found? Rank(Prefix prefix, IReadOnlyList<string> hints, Context context, bool free)
+    {
+        var hintPlaces = hints.SelectMany(gazetteer.Find).Where(h => !IsCountry(h)).ToList();
+        var candidates = prefix.Candidates.Where(c => Admissible(c.Place, prefix, hintPlaces, context, free)).ToList();
+        if (candidates.Count == 0)
         {
             return null;
         }
-        var hintPlaces = hints.SelectMany(gazetteer.Find).ToList();
-        var ranked = prefix.Candidates
+        var key = prefix.Fuzzy ? Gazetteer.NameKey(prefix.Text) : "";
+        var ranked = candidates
             .Select(c => (candidate: c.Place, score: Score(c.Place, hintPlaces) + (c.Exact ? ExactNameBonus : 0)
-                + (c.Place.CountryCode == focusCountry ? FocusCountryBonus : 0)))
+                + (c.Place.CountryCode == context.Focus ? FocusCountryBonus : 0)
+                + (prefix.Fuzzy ? SpellingBonus * Similarity(key, Gazetteer.NameKey(c.Place.Name)) : 0)))
             .OrderByDescending(x => x.score)
             .ThenBy(x => x.candidate.GeonameId)
             .ToList();
         var best = ranked[0];
         var confidence = ranked.Count == 1 ? 0.9 : Math.Clamp(0.5 + (best.score - ranked[1].score) / 10, 0.3, 0.9);
-        return new Found(best.candidate, prefix.Text, confidence, ranked.Skip(1).Take(3).Select(x => x.candidate).ToList());
+        if (prefix.Fuzzy)
+        {
+            confidence *= 0.8;
+        }
+        var namesGovernorate = best.candidate.FeatureClass == "P" && prefix.Candidates.Any(c => c.Place.FeatureCode == "ADM1"
+            && c.Place.CountryCode == best.candidate.CountryCode && c.Place.Admin1Code == best.candidate.Admin1Code);
+        return new Found(best.candidate, prefix.Text, confidence, ranked.Skip(1).Take(3).Select(x => x.candidate).ToList(), prefix.How,
+            namesGovernorate);
     }
+
+    /// <summary>
+    /// Whether a candidate may be the place at all. Countries are never an incident's place. A fuzzy match needs evidence:
+    /// the article's country (or one it names), or a place the incident also names nearby; a small place matched by
+    /// skeleton needs that nearby place or governorate. An exact name abroad needs the country named, a nearby place, or a
+    /// notable size. A free mention alone is weaker still: an Arabic single word must name a populated or notable place.
+    /// </summary>
+    private static bool Admissible(GazetteerPlace place, Prefix prefix, List<GazetteerPlace> hintPlaces, Context context, bool free)
+    {
+        if (IsCountry(place) || place.FeatureCode.StartsWith("ADM", StringComparison.Ordinal) && place.FeatureCode.EndsWith('H'))
+        {
+            return false;
+        }
+        var supported = hintPlaces.Any(h => h.GeonameId != place.GeonameId && h.CountryCode == place.CountryCode
+            && (h.Admin1Code.Length > 0 && h.Admin1Code == place.Admin1Code || Distance.Km(h, place) <= NearHintKm));
+        var notable = IsNotable(place);
+        if (prefix.Fuzzy)
+        {
+            // With no country in play, a shorter exact prefix crosses no border; a skeleton still needs a notable place.
+            var inCountry = context.Focus is null ? notable || prefix.How != "skeleton" : context.Countries.Contains(place.CountryCode);
+            return supported || inCountry && (notable || prefix.How != "skeleton" || context.Focus == place.CountryCode && hintPlaces.Count == 0 && place.Population > 0);
+        }
+        if (!context.Allows(place) && !supported && (free || !notable))
+        {
+            return false;
+        }
+        if (free && Tokenizer.IsArabic(prefix.Text) && !prefix.Text.Contains(' ', StringComparison.Ordinal))
+        {
+            // "الدولي", "العسكري": a word with the article and a nisba ending is mostly an adjective; it names a place
+            // only near the incident's other places or as a notable place of the article's country.
+            if (prefix.Text.StartsWith("ال", StringComparison.Ordinal) && prefix.Text.EndsWith('ي'))
+            {
+                return supported || notable && place.CountryCode == context.Focus;
+            }
+            return supported || place.Population > 0 || notable || place.FeatureClass == "A";
+        }
+        return true;
+    }
+
+    // Among places of one skeleton, the spelling closest to the written one: "Al Hasakeh" is Al-Hasakah.
+    private const double SpellingBonus = 4;
+
+    /// <summary>1 minus the edit distance over the longer length: 1 for the same letters, 0 for nothing in common.</summary>
+    private static double Similarity(string a, string b)
+    {
+        if (a.Length == 0 || b.Length == 0)
+        {
+            return 0;
+        }
+        var previous = new int[b.Length + 1];
+        var current = new int[b.Length + 1];
+        for (var j = 0; j <= b.Length; j++)
+        {
+            previous[j] = j;
+        }
+        for (var i = 1; i <= a.Length; i++)
+        {
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+            }
+            (previous, current) = (current, previous);
+        }
+        return 1 - (double)previous[b.Length] / Math.Max(a.Length, b.Length);
+    }
+
+    private static bool IsCountry(GazetteerPlace place) => place.FeatureCode is "PCLI" or "PCLD" or "PCLS" or "PCLIX" or "PCLH" or "PCLF" or "PCL";
+
+    private static bool IsNotable(GazetteerPlace place) =>
+        place.Population >= NotablePopulation || place.FeatureCode is "PPLA" or "PPLC" or "ADM1";
 
     private static double Score(GazetteerPlace candidate, List<GazetteerPlace> hintPlaces)
     {
@@ -194,6 +505,7 @@ public sealed class Geocoder(Gazetteer gazetteer)
         };
         score += Math.Log10(1 + candidate.Population) / 2;
         // A hint is a place near or around the candidate, never the candidate itself.
+        var near = false;
         foreach (var hint in hintPlaces.Where(h => h.GeonameId != candidate.GeonameId))
         {
             if (hint.CountryCode == candidate.CountryCode)
@@ -204,7 +516,8 @@ public sealed class Geocoder(Gazetteer gazetteer)
                     score += 3;
                 }
             }
+            near |= Distance.Km(hint, candidate) <= NearHintKm;
         }
-        return score;
+        return near ? score + NearHintBonus : score;
     }
 }

@@ -89,6 +89,35 @@ public static class EvaluationCommands
         return 0;
     }
 
+    /// <summary>
+    /// platform geocode NAME [--relation in] [--hint NAME]... : resolves one mention and prints the place, the rule that
+    /// chose it and the runners-up (what an analyst checks when a place looks wrong).
+    /// </summary>
+    public static int Geocode(Arguments arguments)
+    {
+        if (arguments.Positional.Count == 0)
+        {
+            throw new UsageException("geocode needs a place name.");
+        }
+        var geocoder = new Geocoder(LoadGazetteer(arguments));
+        var mentions = arguments.Positional.Select((name, i) => new PlaceQuery(name, i == 0 ? arguments.Get("relation", "in") : "in",
+            i == 0 && arguments.Get("hint") is { } hint ? hint.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) : [])).ToList();
+        if (geocoder.ResolveArticle([mentions])[0] is not { } result)
+        {
+            Console.WriteLine("no place");
+            return 1;
+        }
+        var place = result.Place;
+        Console.WriteLine($"{place.Name} ({place.GeonameId}) {place.Latitude:0.#####},{place.Longitude:0.#####} {place.CountryCode} " +
+            $"{result.Admin1Name} / {result.Admin2Name}, {place.FeatureClass}.{place.FeatureCode}, precision {result.Precision}, confidence {result.Confidence:0.00}");
+        Console.WriteLine($"rule: {result.Rule}; mention \"{result.Mention}\", matched \"{result.MatchedText}\"");
+        foreach (var runnerUp in result.RunnersUp)
+        {
+            Console.WriteLine($"runner-up: {runnerUp.Name} ({runnerUp.GeonameId}) {runnerUp.CountryCode}.{runnerUp.Admin1Code} {runnerUp.FeatureCode}");
+        }
+        return 0;
+    }
+
     private static int EvalGsr(string directory, string? jsonPath, IncidentExtractor extractor, bool ceiling)
     {
         var document = new JsonObject();
@@ -160,22 +189,23 @@ public static class EvaluationCommands
         }
     }
 
-    private static ArticlePipeline CreatePipeline(Arguments arguments)
+    private static ArticlePipeline CreatePipeline(Arguments arguments) =>
+        new(CreateExtractor(arguments), new Geocoder(LoadGazetteer(arguments)));
+
+    private static Gazetteer LoadGazetteer(Arguments arguments)
     {
         var directory = arguments.Get("gazetteer")
             ?? Environment.GetEnvironmentVariable("PLATFORM_GAZETTEER_DIR")
             ?? DefaultGazetteer()
             ?? throw new UsageException("No gazetteer: give --gazetteer DIR (GeoNames files such as SY.txt) or set PLATFORM_GAZETTEER_DIR.");
-        Gazetteer gazetteer;
         try
         {
-            gazetteer = Gazetteer.Load(new GazetteerOptions { Directory = directory });
+            return Gazetteer.Load(new GazetteerOptions { Directory = directory });
         }
         catch (InvalidOperationException e)
         {
             throw new UsageException(e.Message);
         }
-        return new ArticlePipeline(CreateExtractor(arguments), new Geocoder(gazetteer));
     }
 
     // In a checkout, the shared data folder sits beside it: ../shared/gazetteer from the repository root.

@@ -141,15 +141,8 @@ public static class Scorer
     public static bool Overlap(GoldDate a, GoldDate b) =>
         string.CompareOrdinal(a.Start, b.End) <= 0 && string.CompareOrdinal(b.Start, a.End) <= 0;
 
-    public static double HaversineKm(double lat1, double lon1, double lat2, double lon2)
-    {
-        const double EarthRadiusKm = 6371.0088;
-        static double Radians(double degrees) => degrees * Math.PI / 180;
-        var dLat = Radians(lat2 - lat1);
-        var dLon = Radians(lon2 - lon1);
-        var a = Math.Pow(Math.Sin(dLat / 2), 2) + Math.Cos(Radians(lat1)) * Math.Cos(Radians(lat2)) * Math.Pow(Math.Sin(dLon / 2), 2);
-        return 2 * EarthRadiusKm * Math.Asin(Math.Min(1, Math.Sqrt(a)));
-    }
+    public static double HaversineKm(double lat1, double lon1, double lat2, double lon2) =>
+        Platform.Geocoding.Engine.Distance.Km(lat1, lon1, lat2, lon2);
 
     public static Scores Aggregate(IReadOnlyList<ArticleResult> results)
     {
