@@ -64,8 +64,11 @@ internal sealed class PlaceMentionFinder(Lexicon lexicon)
         }
         // Cued mentions first, in text order: a cue says the name is a place and how the event relates to it. Then the
         // free ones, in text order, for the geocoder to try.
+        // A name with a feature word after it ("the Zzyzx area") is cued by that word.
+        var free = Free(folded, tokens, covered, organisations).ToList();
+        places.AddRange(free.Where(p => p.Place.Relation != FreeMention));
         places.Sort((a, b) => a.FirstToken.CompareTo(b.FirstToken));
-        places.AddRange(Free(folded, tokens, covered, organisations));
+        places.AddRange(free.Where(p => p.Place.Relation == FreeMention));
         return places;
     }
 

@@ -390,8 +390,9 @@ public sealed class Gazetteer
     /// <summary>Places whose Latin names have the same consonant skeleton as <paramref name="name"/>.</summary>
     public IReadOnlyList<GazetteerPlace> FindBySkeleton(string name)
     {
+        // Two consonants ("zx", "tr") are a skeleton of too many names to be evidence of any.
         var skeleton = Skeleton(name);
-        if (skeleton.Length < 2 || !_bySkeleton.TryGetValue(skeleton, out var postings))
+        if (skeleton.Replace(" ", "", StringComparison.Ordinal).Length < 3 || !_bySkeleton.TryGetValue(skeleton, out var postings))
         {
             return [];
         }

@@ -118,6 +118,11 @@ public sealed class Geocoder(Gazetteer gazetteer)
                 {
                     votes[only] = votes.GetValueOrDefault(only) + 1;
                 }
+                else if (candidates.Where(c => IsNotable(c.Place)).Select(c => c.Place.CountryCode).Distinct().ToList() is [var prominent])
+                {
+                    // "Hama" is a governorate seat in Syria and a hamlet in Iraq: the article speaks of the seat.
+                    votes[prominent] = votes.GetValueOrDefault(prominent) + 1;
+                }
             }
         }
         var ranked = votes.OrderByDescending(v => v.Value).ToList();
@@ -179,6 +184,18 @@ public sealed class Geocoder(Gazetteer gazetteer)
         }
         // The place the event happened at: the first mention that names a place itself, not a container of another.
         var specific = resolved.FirstOrDefault(r => !IsContainer(r, resolved));
+        var unknownFirst = specific is null ? null : unresolvedCued.FirstOrDefault(u => u.Order < specific.Order && u.Mention.Relation != "between").Mention;
+        if (specific is not null && unknownFirst is not null && specific.Mention.Relation is "in" or FreeMention)
+        {
+            // An unknown place named before: the known one is where it lies, not the place itself. A neighbourhood, front or
+            // facility ("Ghwayran prison in Hasakah") is its town with precision 2; an unknown village in a place that
+            // shares its governorate's name ("Zzyzx village in Idleb") is the governorate.
+            if (unknownFirst.Relation is not ("area" or "near") && specific.Found.NamesGovernorate && Governorate(specific.Found) is { } region)
+            {
+                return Build(region, 3, specific.Mention.Name, $"fallback:governorate of unknown \"{unknownFirst.Name}\" {specific.Found.How}");
+            }
+            return Build(specific.Found, 2, specific.Mention.Name, $"fallback:place of unknown \"{unknownFirst.Name}\" {specific.Found.How}");
+        }
         if (specific is not null)
         {
             var precision = specific.Mention.Relation switch
