@@ -1,0 +1,187 @@
+using Platform.Geocoding.Engine;
+using Platform.Testing;
+
+namespace Platform.Geocoding.Tests;
+
+/// <summary>All five shared countries, so cross-border homonyms (Eşen, Sağırsu, Tyre) are there to be refused.</summary>
+public sealed class RegionGazetteer
+{
+    public Gazetteer Gazetteer { get; } = Gazetteer.Load(new GazetteerOptions { Directory = RepositoryPaths.Gazetteer });
+}
+
+/// <summary>The place rules one by one: hierarchy, fallbacks with their precision, transliterations, possessives,
+/// common words, and the refusal to cross a border on a fuzzy match alone.</summary>
+public class PlaceRuleTests(RegionGazetteer fixture) : IClassFixture<RegionGazetteer>
+{
+    private readonly Geocoder _geocoder = new(fixture.Gazetteer);
+
+    private GeocodeResult? One(params PlaceQuery[] mentions) => _geocoder.ResolveArticle([mentions])[0];
+
+    [Theory]
+    [InlineData("Al-Sirmaniyah", "Hama", 164077)]
+    [InlineData("السرمانية", "حماة", 164077)]
+    public void The_town_is_the_place_and_its_countryside_a_hint(string town, string countryside, long geonameId)
+    {
+        var result = One(new PlaceQuery(town, "in", []), new PlaceQuery(countryside, "countryside-of", [])).ShouldNotBeNull();
+
+        result.Place.GeonameId.ShouldBe(geonameId);
+        result.Precision.ShouldBe(1);
+        result.Admin1Name.ShouldBe("Hama");
+        result.Rule.ShouldStartWith("cue:in");
+    }
+
+    [Theory]
+    [InlineData("Zzyzx", "Hama", 170017)]
+    [InlineData("قرية لا وجود لها", "حماة", 170017)]
+    public void An_unknown_village_in_a_countryside_falls_back_to_its_town_with_precision_2(string unknown, string countryside, long geonameId)
+    {
+        var result = One(new PlaceQuery(unknown, "in", []), new PlaceQuery(countryside, "countryside-of", [])).ShouldNotBeNull();
+
+        result.Place.GeonameId.ShouldBe(geonameId);
+        result.Precision.ShouldBe(2);
+        result.Rule.ShouldStartWith("fallback:");
+    }
+
+    [Fact]
+    public void An_unknown_village_in_a_governorate_falls_back_to_the_governorate_with_precision_3()
+    {
+        var result = One(new PlaceQuery("Zzyzx", "in", []), new PlaceQuery("Idleb", "in", [])).ShouldNotBeNull();
+
+        result.Place.FeatureCode.ShouldBe("ADM1");
+        result.Admin1Name.ShouldBe("Idlib");
+        result.Precision.ShouldBe(3);
+    }
+
+    [Fact]
+    public void An_unknown_facility_in_a_town_is_the_town_with_precision_2()
+    {
+        var result = One(new PlaceQuery("Zzyzx prison", "area", []), new PlaceQuery("Hasakah", "in", [])).ShouldNotBeNull();
+
+        result.Place.GeonameId.ShouldBe(173811);
+        result.Precision.ShouldBe(2);
+    }
+
+    [Fact]
+    public void A_province_alone_is_its_governorate_with_precision_3()
+    {
+        var result = One(new PlaceQuery("Idlib", "region", [])).ShouldNotBeNull();
+
+        result.Place.FeatureCode.ShouldBe("ADM1");
+        result.Precision.ShouldBe(3);
+    }
+
+    [Fact]
+    public void A_governorate_namesake_named_after_a_village_of_it_is_a_container_not_the_place()
+    {
+        // "captured Jubbayn in Hama": the free mention Jubbayn is the place, Hama only says where it lies.
+        var result = One(new PlaceQuery("Hama", "in", []), new PlaceQuery("Sirmaniyah", "mention", [])).ShouldNotBeNull();
+
+        result.Place.GeonameId.ShouldBe(164077);
+        result.Precision.ShouldBe(1);
+    }
+
+    [Theory]
+    [InlineData("Deir Ezzor", 170794)]
+    [InlineData("Deir ez-Zor", 170794)]
+    [InlineData("Dayr az Zawr", 170794)]
+    [InlineData("Deir al-Zor", 170794)]
+    public void Transliterations_of_Deir_ez_Zor_reach_the_city(string name, long geonameId)
+    {
+        One(new PlaceQuery(name, "in", []), new PlaceQuery("Hasakah", "in", [])).ShouldNotBeNull().Place.GeonameId.ShouldBe(geonameId);
+    }
+
+    [Theory]
+    [InlineData("Ein Issa", "Raqqa", 172134)]
+    [InlineData("Ain Issa", "Raqqa", 172134)]
+    [InlineData("Ayn Issa", "Raqqa", 172134)]
+    [InlineData("Ein Terma", "Damascus", 172105)]
+    [InlineData("Tal Tamer", "Hasakah", 163434)]
+    [InlineData("Tell Tamer", "Hasakah", 163434)]
+    [InlineData("Jbine", "Hama", 168940)]
+    [InlineData("Tir Maallah", "Homs", 163285)]
+    public void Ein_Ain_Ayn_and_Tal_Tell_and_short_spellings_reach_the_Syrian_place_never_a_Turkish_or_Lebanese_one(
+        string name, string governorate, long geonameId)
+    {
+        var result = One(new PlaceQuery(name, "in", []), new PlaceQuery(governorate, "countryside-of", [])).ShouldNotBeNull();
+
+        result.Place.GeonameId.ShouldBe(geonameId);
+        result.Place.CountryCode.ShouldBe("SY");
+    }
+
+    [Theory]
+    [InlineData("Ein Issa")]
+    [InlineData("Ein Terma")]
+    [InlineData("Tir Maallah")]
+    [InlineData("Syrias")]
+    public void A_fuzzy_match_never_crosses_the_border_of_the_country_the_article_is_about(string name)
+    {
+        // The article is about Syria (Aleppo and Hama are named in another incident); nothing says Turkey or Lebanon.
+        var results = _geocoder.ResolveArticle([[new PlaceQuery(name, "in", [])], [new PlaceQuery("Aleppo", "in", []), new PlaceQuery("Hama", "in", [])]]);
+
+        if (results[0] is { } result)
+        {
+            result.Place.CountryCode.ShouldBe("SY");
+        }
+    }
+
+    [Fact]
+    public void A_skeleton_alone_with_no_country_in_play_reaches_only_a_notable_place()
+    {
+        One(new PlaceQuery("Ein Issa", "in", [])).ShouldBeNull();
+        One(new PlaceQuery("Deir Ezzor", "in", [])).ShouldNotBeNull().Place.GeonameId.ShouldBe(170794);
+    }
+
+    [Theory]
+    [InlineData("Aleppos", 170063)]
+    [InlineData("Idlibs", 169389)]
+    public void A_possessive_without_its_apostrophe_is_the_place(string name, long geonameId)
+    {
+        One(new PlaceQuery(name, "mention", [])).ShouldNotBeNull().Place.GeonameId.ShouldBe(geonameId);
+    }
+
+    [Fact]
+    public void A_country_named_is_no_incident_place_but_a_country_focus()
+    {
+        One(new PlaceQuery("Syria", "mention", [])).ShouldBeNull();
+        _geocoder.CountryFocus([new PlaceQuery("Syria", "mention", []), new PlaceQuery("Sinjar", "in", [])]).ShouldBe("SY");
+    }
+
+    [Theory]
+    [InlineData("السلام")]
+    [InlineData("الحرية")]
+    [InlineData("عين")]
+    [InlineData("Liberty")]
+    public void A_common_word_that_is_also_a_place_name_counts_only_after_a_cue(string word)
+    {
+        One(new PlaceQuery(word, "mention", [])).ShouldBeNull();
+    }
+
+    [Fact]
+    public void An_Arabic_adjective_that_is_a_Turkish_town_name_is_not_a_place_of_a_Syrian_article()
+    {
+        // "التحالف الدولي" (the international coalition): الدولي is also Develi in Turkey's alternate names.
+        var result = One(new PlaceQuery("الدولي", "mention", []), new PlaceQuery("عين ديوار", "in", []), new PlaceQuery("المالكية", "in", []));
+
+        result.ShouldNotBeNull().Place.GeonameId.ShouldBe(172142);
+    }
+
+    [Fact]
+    public void Free_mentions_find_the_known_name_inside_a_run_of_words()
+    {
+        var result = One(new PlaceQuery("وقالت مصادر في حلب", "mention", [])).ShouldNotBeNull();
+
+        result.Place.GeonameId.ShouldBe(170063);
+        result.Rule.ShouldStartWith("mention");
+    }
+
+    [Fact]
+    public void Each_place_names_its_mention_rule_and_runners_up()
+    {
+        var result = One(new PlaceQuery("Sinjar", "in", [])).ShouldNotBeNull();
+
+        result.Mention.ShouldBe("Sinjar");
+        result.Rule.ShouldBe("cue:in exact");
+        result.RunnersUp.ShouldNotBeEmpty();
+        result.Admin1Name.ShouldNotBeNullOrEmpty();
+    }
+}
