@@ -94,7 +94,10 @@ public sealed class IncidentExtractor(Lexicon lexicon, string version)
                 told.Absorb(lead);
             }
         }
-        return MergeRetellings(frames.OrderBy(f => f.Sentence).ToList()).Select(f => f.ToIncident()).ToList();
+        var incidents = MergeRetellings(frames.OrderBy(f => f.Sentence).ToList()).Select(f => f.ToIncident()).ToList();
+        // The countries any incident sentence names belong to the whole article: every incident carries them.
+        var countries = frames.Concat(leads).SelectMany(f => f.Countries).DistinctBy(c => c.Hints[0]).ToList();
+        return countries.Count == 0 ? incidents : incidents.Select(i => i with { Places = [.. i.Places, .. countries] }).ToList();
     }
 
     /// <summary>A report that tells one event twice (the lead, then the details) gives one incident.</summary>
@@ -196,9 +199,14 @@ public sealed class IncidentExtractor(Lexicon lexicon, string version)
         var (start, length) = folded.ToOriginalSpan(tokens[evidenceFirst].Start, tokens[evidenceLast].End);
         var evidence = new Span(start, length, input.Text.Substring(start, length));
 
+        var countries = cues.Where(c => c.Entry.Value.Kind == "country")
+            .Select(c => OriginalText(folded, tokens, c.First, c.Last) is var text
+                ? new PlaceFound(text, PlaceMentionFinder.CountryMention, [c.Entry.Value.Value], SpanOf(folded, tokens, c.First, c.Last))
+                : null!)
+            .ToList();
         return new Frame(
             trigger.Entry.Value.EventType, trigger.Entry.Value.SubEventType, actors, places.Select(p => p.Place).ToList(),
-            dateStart, dateEnd, fatalities, arrests, source, evidence, rules, sentence);
+            dateStart, dateEnd, fatalities, arrests, source, evidence, rules, sentence) { Countries = countries };
     }
 
     private static readonly HashSet<string> NonCombatants = new(StringComparer.Ordinal) { "civilians", "protesters" };
@@ -447,6 +455,12 @@ public sealed class IncidentExtractor(Lexicon lexicon, string version)
         return null;
     }
 
+    private static Span SpanOf(FoldedText folded, List<Token> tokens, int first, int last)
+    {
+        var (start, length) = folded.ToOriginalSpan(tokens[first].Start, tokens[last].End);
+        return new Span(start, length, folded.Original.Substring(start, length));
+    }
+
     private static string OriginalText(FoldedText folded, List<Token> tokens, int first, int last)
     {
         var (start, length) = folded.ToOriginalSpan(tokens[first].Start, tokens[last].End);
@@ -486,6 +500,9 @@ public sealed class IncidentExtractor(Lexicon lexicon, string version)
         public int? Arrests { get; private set; } = Arrests;
         public int LastSentence { get; private set; } = Sentence;
         public int MergedSentences { get; private set; }
+
+        /// <summary>The countries the sentence names (relation "country").</summary>
+        public List<PlaceFound> Countries { get; init; } = [];
 
         // "بين المطلوبين والقوات" is as often two parties as two places: a sentence whose only places come from
         // "between" may still continue the event before it.

@@ -142,7 +142,10 @@ public sealed class Lexicon
             var requires = row.Length > 4 && row[4].Length > 0
                 ? row[4].Split('|').Select(w => w.Trim() == IncidentExtractor.EventiveContext ? w.Trim() : Tokenizer.StripArticle(TextFolding.Fold(w.Trim()))).ToArray()
                 : [];
-            lexicon.Triggers.Add(row[3], row[2], (row[0], row[1], requires));
+            foreach (var phrase in row[2] == "en" ? EnglishInflections.Expand(row[3]) : [row[3]])
+            {
+                lexicon.Triggers.Add(phrase, row[2], (row[0], row[1], requires));
+            }
         }
         foreach (var row in Rows("cues.tsv", minimumColumns: 3))
         {

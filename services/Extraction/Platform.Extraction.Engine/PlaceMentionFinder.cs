@@ -21,6 +21,12 @@ internal sealed class PlaceMentionFinder(Lexicon lexicon)
     /// <summary>The relation of a name found without a cue: the geocoder decides whether it names a place.</summary>
     public const string FreeMention = "mention";
 
+    /// <summary>
+    /// The relation of a country the article names ("Syria", "Syrian", "العراقية"), with its ISO code as the only hint:
+    /// never an incident's place, it tells the geocoder which countries the article is about.
+    /// </summary>
+    public const string CountryMention = "country";
+
     // Cue-introduced names are at most a few words ("قرية عين ديوار", "Tal Tamer"), free ones a little longer.
     private const int CuedWindow = 4;
     private const int FreeWindow = 5;
@@ -89,7 +95,7 @@ internal sealed class PlaceMentionFinder(Lexicon lexicon)
                 continue;
             }
             // English place names are proper nouns: "in a crowded market" names no place.
-            if (!Tokenizer.IsArabic(tokens[first].Text) && !StartsName(folded, tokens, first))
+            if (!Tokenizer.IsArabic(tokens[first].Text) && (!StartsName(folded, tokens, first) || IsAcronym(folded, tokens[first])))
             {
                 continue;
             }
@@ -183,6 +189,10 @@ internal sealed class PlaceMentionFinder(Lexicon lexicon)
     /// <summary>"IS", "QSD", "FaR", "SVBIED": a Latin word with a second capital is an abbreviation, not a place name.</summary>
     private static bool IsAcronym(FoldedText folded, Token token)
     {
+        if (IsParticle(token.Text))
+        {
+            return false;
+        }
         var start = folded.ToOriginal(token.Start);
         var end = token.End < folded.Folded.Length ? folded.ToOriginal(token.End) : folded.Original.Length;
         var capitals = 0;
@@ -269,7 +279,7 @@ internal sealed class PlaceMentionFinder(Lexicon lexicon)
 
     private bool IsAnyCue(List<Token> tokens, int index) =>
         lexicon.Cues.MatchAt(tokens, index).Any(m => m.Entry.Value.Kind is "place" or "date" or "weekday" or "source" or "modality" or "direction" or "stop"
-            or "killed" or "arrested" or "number" or "month" or "eventive" or "victim" or "not-place" or "organisation")
+            or "killed" or "arrested" or "number" or "month" or "eventive" or "victim" or "not-place" or "organisation" or "country")
         || lexicon.Triggers.MatchAt(tokens, index).Any() || lexicon.Actors.MatchAt(tokens, index).Any();
 
     public static bool SeparatedByPunctuation(FoldedText folded, List<Token> tokens, int left, int right)

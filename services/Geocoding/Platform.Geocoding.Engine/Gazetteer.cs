@@ -142,6 +142,7 @@ public sealed class Gazetteer
         var index = _places.Count;
         _places.Add(place);
         _byId[id] = index;
+        _countries.Add(place.CountryCode);
         AddName(span[columns[1]], index);
         AddName(span[columns[2]], index);
         foreach (var alternate in span[columns[3]].Split(','))
@@ -338,7 +339,7 @@ public sealed class Gazetteer
     }
 
     /// <summary>
-    /// The consonant skeleton of a Latin name: articles dropped (also glued and assimilated: "Ezzor", "Arraqqa"), a
+    /// The consonant skeleton of a Latin name: articles dropped (also glued and assimilated: "Ezzor", "Arraqqa", "Eljoz"), a
     /// word's first vowel written a ("Ein", "Ain", "Ayn" and "Issa", "Isa" alike), later vowels and w/y removed, q
     /// written k, a final h dropped, doubled letters single. "Deir ez-Zor", "Dayr az Zawr", "Deir Ezzor" and "Deir
     /// al-Zor" all give "dr zr"; "Qamishli" and "Kamishli" give "kmshl"; "Ein Issa" and "‘Ayn ‘Īsá" give "an as".
@@ -382,10 +383,17 @@ public sealed class Gazetteer
     }
 
     /// <summary>"ezzor" is "zor", "arraqqa" "raqqa": an article glued to a name whose sun letter it doubled.</summary>
-    private static string WithoutGluedArticle(string word) =>
-        word.Length > 4 && word[0] is 'a' or 'e' && word[1] == word[2] && word[1] is 'd' or 'r' or 's' or 't' or 'z' or 'n' or 'l'
+    private static string WithoutGluedArticle(string word)
+    {
+        if (word.Length > 4 && word[0] is 'a' or 'e' && word[1] == word[2] && word[1] is 'd' or 'r' or 's' or 't' or 'z' or 'n' or 'l')
+        {
+            return word[2..];
+        }
+        // "eljoz", "alhasakah": al/el glued before a consonant, when a name of three letters or more is left.
+        return word.Length > 5 && word[0] is 'a' or 'e' && word[1] == 'l' && !(word[2] is 'a' or 'e' or 'i' or 'o' or 'u' or 'y' or 'w' or 'l')
             ? word[2..]
             : word;
+    }
 
     /// <summary>Places whose Latin names have the same consonant skeleton as <paramref name="name"/>.</summary>
     public IReadOnlyList<GazetteerPlace> FindBySkeleton(string name)
@@ -560,6 +568,11 @@ public sealed class Gazetteer
     {
         return Postings(NameKey(name)).Select(i => (_places[i], _exactNames.Contains(ExactKey(name, i)))).ToList();
     }
+
+    /// <summary>True when the gazetteer holds places of the country (ISO code).</summary>
+    public bool HasCountry(string countryCode) => _countries.Contains(countryCode);
+
+    private readonly HashSet<string> _countries = new(StringComparer.Ordinal);
 
     /// <summary>The governorate (first-level admin area) a place lies in, when the gazetteer has it as a feature.</summary>
     public GazetteerPlace? Admin1Feature(GazetteerPlace place) =>

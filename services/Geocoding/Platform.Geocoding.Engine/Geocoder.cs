@@ -49,7 +49,7 @@ public sealed class Geocoder(Gazetteer gazetteer)
     {
         "خربه", "تل", "عين", "راس", "جبل", "وادي", "بير", "دير", "كفر", "ام", "ابو", "قريه", "حي", "مزرعه", "بني", "بيت", "سوق", "مدينه",
         "khirbet", "khirbat", "tell", "tall", "tel", "tal", "til", "ain", "ayn", "ein", "ras", "jabal", "jebel", "wadi", "bir", "deir",
-        "dayr", "dair", "kafr", "kfar", "umm", "abu", "hay", "bani", "beni", "beit", "bayt", "souq", "suq", "tir",
+        "dayr", "dair", "kafr", "kfar", "umm", "abu", "hay", "bani", "beni", "beit", "bayt", "souq", "suq", "tir", "jisr", "sadd", "jsr", "سد", "جسر",
     };
 
     // The same written form, article included, outweighs a larger town that shares the bare name.
@@ -82,6 +82,9 @@ public sealed class Geocoder(Gazetteer gazetteer)
     /// <summary>The country most of the article's unambiguous place names lie in; null when none or tied.</summary>
     public string? CountryFocus(IEnumerable<PlaceQuery> mentions) => ArticleContext(mentions).Focus;
 
+    // A place the article names says where it is twice as loudly as a country it names.
+    private const int PlaceVote = 2;
+
     /// <summary>What the whole article says about where it is: the focus country and every country it names.</summary>
     private sealed record Context(string? Focus, IReadOnlySet<string> Countries)
     {
@@ -96,6 +99,17 @@ public sealed class Geocoder(Gazetteer gazetteer)
         var named = new HashSet<string>(StringComparer.Ordinal);
         foreach (var mention in mentions)
         {
+            if (mention.Relation == CountryMention)
+            {
+                // "Syrian forces", "العراقية": the country the text speaks of, said outright.
+                // A country the gazetteer does not hold ("Russian forces") is named but cannot be where places are sought.
+                foreach (var code in mention.Hints.Take(1).Where(gazetteer.HasCountry))
+                {
+                    named.Add(code);
+                    votes[code] = votes.GetValueOrDefault(code) + 1;
+                }
+                continue;
+            }
             // A single Arabic word found in running text is too weak to say what the article is about.
             var names = mention.Relation == FreeMention
                 ? KnownNames(mention.Name).Where(n => !Tokenizer.IsArabic(n.Text) || n.Text.Contains(' ', StringComparison.Ordinal)).Select(n => n.Candidates)
@@ -108,20 +122,21 @@ public sealed class Geocoder(Gazetteer gazetteer)
                 }
                 if (candidates.Select(c => c.Place).FirstOrDefault(IsCountry) is { } country)
                 {
-                    // A country named outright: the article speaks of it, twice as loudly as of one of its towns.
+                    // A country named outright: the article speaks of it, but less loudly than of one of its towns (foreign
+                    // forces are named by their country wherever they fight).
                     named.Add(country.CountryCode);
-                    votes[country.CountryCode] = votes.GetValueOrDefault(country.CountryCode) + 2;
+                    votes[country.CountryCode] = votes.GetValueOrDefault(country.CountryCode) + 1;
                     continue;
                 }
                 var countries = candidates.Select(c => c.Place.CountryCode).Distinct().ToList();
                 if (countries is [var only])
                 {
-                    votes[only] = votes.GetValueOrDefault(only) + 1;
+                    votes[only] = votes.GetValueOrDefault(only) + PlaceVote;
                 }
                 else if (candidates.Where(c => IsNotable(c.Place)).Select(c => c.Place.CountryCode).Distinct().ToList() is [var prominent])
                 {
                     // "Hama" is a governorate seat in Syria and a hamlet in Iraq: the article speaks of the seat.
-                    votes[prominent] = votes.GetValueOrDefault(prominent) + 1;
+                    votes[prominent] = votes.GetValueOrDefault(prominent) + PlaceVote;
                 }
             }
         }
@@ -144,6 +159,9 @@ public sealed class Geocoder(Gazetteer gazetteer)
     /// <summary>The relation of a free mention (see <see cref="PlaceQuery"/>).</summary>
     public const string FreeMention = "mention";
 
+    /// <summary>The relation of a country the text names, its ISO code the first hint: focus evidence, never a place.</summary>
+    public const string CountryMention = "country";
+
     /// <summary>A mention matched to a place.</summary>
     private sealed record Resolution(int Order, PlaceQuery Mention, Found Found);
 
@@ -154,9 +172,13 @@ public sealed class Geocoder(Gazetteer gazetteer)
         for (var i = 0; i < mentions.Count; i++)
         {
             var mention = mentions[i];
+            if (mention.Relation == CountryMention)
+            {
+                continue;
+            }
             // The incident's other places are hints too: "قرية X بريف إدلب" names X and, as its countryside, Idlib.
             var key = Gazetteer.NameKey(mention.Name);
-            var hints = mention.Hints.Concat(mentions.Where((_, j) => j != i).Select(m => m.Name))
+            var hints = mention.Hints.Concat(mentions.Where((m, j) => j != i && m.Relation != CountryMention).Select(m => m.Name))
                 .Where(hint => Gazetteer.NameKey(hint) != key)
                 .ToList();
             if (mention.Relation == FreeMention)
@@ -257,7 +279,7 @@ public sealed class Geocoder(Gazetteer gazetteer)
     /// <summary>No mention names a known place, but a hint does ("an unknown village near Qamishli"): near the hint.</summary>
     private GeocodeResult? HintFallback(IReadOnlyList<PlaceQuery> mentions, Context context)
     {
-        foreach (var mention in mentions)
+        foreach (var mention in mentions.Where(m => m.Relation != CountryMention))
         {
             foreach (var hint in mention.Hints)
             {
@@ -412,7 +434,8 @@ public sealed class Geocoder(Gazetteer gazetteer)
 
     private Found? Rank(Prefix prefix, IReadOnlyList<string> hints, Context context, bool free)
     {
-        var hintPlaces = hints.SelectMany(gazetteer.Find).Where(h => !IsCountry(h)).ToList();
+        // A hint's homonyms abroad are no evidence: "Assad" near a Lebanese village of that name says nothing in a Syrian article.
+        var hintPlaces = hints.SelectMany(gazetteer.Find).Where(h => !IsCountry(h) && context.Allows(h)).ToList();
         var candidates = prefix.Candidates.Where(c => Admissible(c.Place, prefix, hintPlaces, context, free)).ToList();
         if (candidates.Count == 0)
         {
@@ -453,10 +476,23 @@ public sealed class Geocoder(Gazetteer gazetteer)
         var supported = hintPlaces.Any(h => h.GeonameId != place.GeonameId && h.CountryCode == place.CountryCode
             && (h.Admin1Code.Length > 0 && h.Admin1Code == place.Admin1Code || Distance.Km(h, place) <= NearHintKm));
         var notable = IsNotable(place);
+        if (free && prefix.Fuzzy)
+        {
+            // A capitalised word that merely looks like a name ("Initial", "Rival") is no evidence of one.
+            return supported;
+        }
+        if (free && context.Focus is null && !supported && !notable && !prefix.Text.Contains(' ', StringComparison.Ordinal))
+        {
+            return false;
+        }
         if (prefix.Fuzzy)
         {
-            // With no country in play, a shorter exact prefix crosses no border; a skeleton still needs a notable place.
-            var inCountry = context.Focus is null ? notable || prefix.How != "skeleton" : context.Countries.Contains(place.CountryCode);
+            // With no country in play, a shorter exact prefix crosses no border; a skeleton needs a notable place, or one
+            // long enough to be specific whose every homonym lies in one country.
+            var inCountry = context.Focus is null
+                ? notable || prefix.How != "skeleton" || prefix.Candidates.Select(c => c.Place.CountryCode).Distinct().Count() == 1
+                    && Gazetteer.Skeleton(prefix.Text).Count(char.IsLetter) >= 4
+                : context.Countries.Contains(place.CountryCode);
             return supported || inCountry && (notable || prefix.How != "skeleton" || context.Focus == place.CountryCode && hintPlaces.Count == 0 && place.Population > 0);
         }
         if (!context.Allows(place) && !supported && (free || !notable))
