@@ -48,6 +48,7 @@ public sealed class IncidentExtractor(Lexicon lexicon, string version)
         var folded = TextFolding.FoldWithOffsets(input.Text);
         var frames = new List<Frame>();
         var leads = new List<Frame>();
+        var setting = new List<PlaceFound>();
         var sentence = -1;
         foreach (var (start, end) in Sentences(folded.Folded))
         {
@@ -56,6 +57,10 @@ public sealed class IncidentExtractor(Lexicon lexicon, string version)
             if (tokens.Count == 0)
             {
                 continue;
+            }
+            if (sentence < SettingSentences)
+            {
+                setting.AddRange(SettingOf(folded, tokens));
             }
             var frame = FrameFor(input, folded, tokens, sentence);
             if (frame is null)
@@ -95,9 +100,38 @@ public sealed class IncidentExtractor(Lexicon lexicon, string version)
             }
         }
         var incidents = MergeRetellings(frames.OrderBy(f => f.Sentence).ToList()).Select(f => f.ToIncident()).ToList();
-        // The countries any incident sentence names belong to the whole article: every incident carries them.
-        var countries = frames.Concat(leads).SelectMany(f => f.Countries).DistinctBy(c => c.Hints[0]).ToList();
-        return countries.Count == 0 ? incidents : incidents.Select(i => i with { Places = [.. i.Places, .. countries] }).ToList();
+        // The countries any incident sentence or the headline names belong to the whole article, and so do the places the
+        // headline and lead name: every incident carries them, for the geocoder's focus and as the article's setting
+        // when the incident's own sentence names no known place.
+        var countries = frames.Concat(leads).SelectMany(f => f.Countries)
+            .Concat(setting.Where(p => p.Relation == PlaceMentionFinder.CountryMention))
+            .DistinctBy(c => c.Hints[0]).ToList();
+        var settingPlaces = setting.Where(p => p.Relation != PlaceMentionFinder.CountryMention && p.Relation != "between")
+            .DistinctBy(p => p.Span.Start).ToList();
+        if (countries.Count == 0 && settingPlaces.Count == 0)
+        {
+            return incidents;
+        }
+        return incidents.Select(incident =>
+        {
+            var own = incident.Places.Select(p => p.Span.Start).ToHashSet();
+            var article = settingPlaces.Where(p => !own.Contains(p.Span.Start))
+                .Select(p => p with { Relation = PlaceMentionFinder.ArticlePrefix + p.Relation });
+            return incident with { Places = [.. incident.Places, .. article, .. countries] };
+        }).ToList();
+    }
+
+    /// <summary>The headline, dateline and lead: where the article says it is, whatever its later sentences report.</summary>
+    private const int SettingSentences = 3;
+
+    private List<PlaceFound> SettingOf(FoldedText folded, List<Token> tokens)
+    {
+        var cues = lexicon.Cues.FindAll(tokens);
+        var places = _places.Find(folded, tokens, cues).Select(p => p.Place).ToList();
+        places.AddRange(cues.Where(c => c.Entry.Value.Kind == "country")
+            .Select(c => new PlaceFound(OriginalText(folded, tokens, c.First, c.Last), PlaceMentionFinder.CountryMention, [c.Entry.Value.Value],
+                SpanOf(folded, tokens, c.First, c.Last))));
+        return places;
     }
 
     /// <summary>A report that tells one event twice (the lead, then the details) gives one incident.</summary>

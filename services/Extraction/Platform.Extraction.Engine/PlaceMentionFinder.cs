@@ -27,6 +27,12 @@ internal sealed class PlaceMentionFinder(Lexicon lexicon)
     /// </summary>
     public const string CountryMention = "country";
 
+    /// <summary>
+    /// The prefix of a mention from the article's headline or lead rather than the incident's sentence ("article:in",
+    /// "article:mention"): where the article is, for an incident whose own sentence names no known place.
+    /// </summary>
+    public const string ArticlePrefix = "article:";
+
     // Cue-introduced names are at most a few words ("قرية عين ديوار", "Tal Tamer"), free ones a little longer.
     private const int CuedWindow = 4;
     private const int FreeWindow = 5;

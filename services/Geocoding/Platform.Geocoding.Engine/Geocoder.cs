@@ -97,8 +97,9 @@ public sealed class Geocoder(Gazetteer gazetteer)
     {
         var votes = new Dictionary<string, int>(StringComparer.Ordinal);
         var named = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var mention in mentions)
+        foreach (var any in mentions)
         {
+            var mention = any.Relation.StartsWith(ArticlePrefix, StringComparison.Ordinal) ? any with { Relation = any.Relation[ArticlePrefix.Length..] } : any;
             if (mention.Relation == CountryMention)
             {
                 // "Syrian forces", "العراقية": the country the text speaks of, said outright.
@@ -165,7 +166,34 @@ public sealed class Geocoder(Gazetteer gazetteer)
     /// <summary>A mention matched to a place.</summary>
     private sealed record Resolution(int Order, PlaceQuery Mention, Found Found);
 
+    /// <summary>The prefix of a mention from the article's headline or lead: its setting, not the incident's own place.</summary>
+    public const string ArticlePrefix = "article:";
+
     private GeocodeResult? Resolve(IReadOnlyList<PlaceQuery> mentions, Context context)
+    {
+        var own = mentions.Where(m => !m.Relation.StartsWith(ArticlePrefix, StringComparison.Ordinal)).ToList();
+        if (ResolveOwn(own, context) is { } result)
+        {
+            return result;
+        }
+        // The incident's sentence names no known place: the place the headline or lead gives, near which it happened.
+        var setting = mentions.Where(m => m.Relation.StartsWith(ArticlePrefix, StringComparison.Ordinal))
+            .Select(m => m with { Relation = m.Relation[ArticlePrefix.Length..] })
+            .Concat(own.Where(m => m.Relation == CountryMention))
+            .ToList();
+        if (setting.Count == 0 || ResolveOwn(setting, context) is not { } article)
+        {
+            return null;
+        }
+        return article with
+        {
+            Precision = Math.Max(2, article.Precision),
+            Confidence = article.Confidence * 0.6,
+            Rule = $"fallback:article {article.Rule}",
+        };
+    }
+
+    private GeocodeResult? ResolveOwn(IReadOnlyList<PlaceQuery> mentions, Context context)
     {
         var resolved = new List<Resolution>();
         var unresolvedCued = new List<(int Order, PlaceQuery Mention)>();
@@ -191,7 +219,8 @@ public sealed class Geocoder(Gazetteer gazetteer)
                     }
                 }
             }
-            else if (LongestKnownPrefix(mention.Name) is { } prefix && Rank(prefix, hints, context, free: false) is { } found)
+            else if (LongestKnownPrefix(mention.Name) is { } prefix
+                && (Rank(prefix, hints, context, free: false) ?? SkeletonInstead(prefix, hints, context)) is { } found)
             {
                 resolved.Add(new Resolution(i, mention, found));
             }
@@ -389,7 +418,7 @@ public sealed class Geocoder(Gazetteer gazetteer)
             for (var length = Math.Min(MaxNameWords, tokens.Count - i); length >= 1; length--)
             {
                 var words = tokens.GetRange(i, length);
-                if (Gazetteer.IsArticle(words[^1]) || length == 1 && IsCommonWord(words[0]))
+                if (Gazetteer.IsArticle(words[^1]) || length == 1 && IsCommonWord(words[0]) || gazetteer.IsCommonWord(string.Join(' ', words)))
                 {
                     continue;
                 }
@@ -427,6 +456,21 @@ public sealed class Geocoder(Gazetteer gazetteer)
             }
         }
         return null;
+    }
+
+    /// <summary>
+    /// An exact spelling whose every place is inadmissible ("Erbin", an alternate name of a Turkish village, in a Syrian
+    /// article) may still be a transliteration of a place where the article is (Arbin).
+    /// </summary>
+    private Found? SkeletonInstead(Prefix prefix, IReadOnlyList<string> hints, Context context)
+    {
+        if (prefix.Fuzzy || Tokenizer.IsArabic(prefix.Text))
+        {
+            return null;
+        }
+        var variants = gazetteer.FindBySkeleton(prefix.Text);
+        return variants.Count == 0 ? null
+            : Rank(new Prefix(prefix.Text, variants.Select(place => (place, false)).ToList(), Fuzzy: true, "skeleton"), hints, context, free: false);
     }
 
     private bool IsCommonWord(string word) =>
