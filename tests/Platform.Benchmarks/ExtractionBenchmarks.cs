@@ -14,7 +14,7 @@ public class ExtractionBenchmarks
 {
     private const int ArticleBytes = 3 * 1024;
 
-    private static readonly string[] ArabicParagraphs =
+    public static readonly string[] ArabicParagraphs =
     [
         "قالت مصادر محلية اليوم الثلاثاء إن قوات النظام قصفت بالمدفعية الثقيلة أحياء مدينة سراقب بريف إدلب الشرقي، ما أسفر عن مقتل ثلاثة مدنيين وإصابة آخرين بجروح.",
         "وأضافت المصادر أن فرق الدفاع المدني عملت على إسعاف المصابين ونقلهم إلى مشافي المنطقة، وسط تحليق مكثف لطيران الاستطلاع.",
@@ -22,7 +22,7 @@ public class ExtractionBenchmarks
         "ويأتي ذلك بعد أيام من اجتماع عقده ممثلو الأطراف في العاصمة لبحث ملفات الخدمات والمياه والكهرباء في المنطقة الشرقية.",
     ];
 
-    private static readonly string[] EnglishParagraphs =
+    public static readonly string[] EnglishParagraphs =
     [
         "Government forces shelled the town of Saraqib on Tuesday, killing three civilians and wounding several others, local sources said.",
         "Civil defence teams took the wounded to hospitals in the area as reconnaissance aircraft circled overhead for most of the day.",

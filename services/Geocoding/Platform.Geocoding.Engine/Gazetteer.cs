@@ -272,6 +272,8 @@ public sealed class Gazetteer
         {
             _exactNames.Add(ExactKey(name, index));
         }
+        var space = key.IndexOf(' ');
+        _firstWords.Add(string.GetHashCode(space < 0 ? key : key[..space]));
         var lookup = _byName.GetAlternateLookup<ReadOnlySpan<char>>();
         if (!lookup.TryGetValue(key, out var postings))
         {
@@ -568,6 +570,15 @@ public sealed class Gazetteer
     {
         return Postings(NameKey(name)).Select(i => (_places[i], _exactNames.Contains(ExactKey(name, i)))).ToList();
     }
+
+    // Hashes of the first word of every name key: a word that begins no name need not be looked up with what follows it.
+    private readonly HashSet<int> _firstWords = [];
+
+    /// <summary>
+    /// False when no name the gazetteer knows begins with <paramref name="word"/> (a folded word without its Arabic
+    /// article); true means it may (a hash is compared).
+    /// </summary>
+    public bool MayBeginName(string word) => _firstWords.Contains(string.GetHashCode(Tokenizer.StripArticle(word).AsSpan()));
 
     /// <summary>True when the gazetteer holds places of the country (ISO code).</summary>
     public bool HasCountry(string countryCode) => _countries.Contains(countryCode);

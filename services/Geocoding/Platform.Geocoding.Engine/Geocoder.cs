@@ -401,7 +401,7 @@ public sealed class Geocoder(Gazetteer gazetteer)
                 return new Prefix(name[..^1], possessive, shortened, shortened ? "prefix, possessive" : "possessive");
             }
         }
-        var variants = gazetteer.FindBySkeleton(name);
+        var variants = Tokenizer.IsArabic(name) ? [] : gazetteer.FindBySkeleton(name);
         return variants.Count > 0 ? new Prefix(name, variants.Select(place => (place, false)).ToList(), Fuzzy: true, "skeleton") : null;
     }
 
@@ -415,6 +415,12 @@ public sealed class Geocoder(Gazetteer gazetteer)
         var names = new List<Prefix>();
         for (var i = 0; i < tokens.Count; i++)
         {
+            // Most Arabic words of running text begin no known name: a hash lookup rules them out. (Latin runs are short
+            // capitalised names, which may also match by possessive or skeleton.)
+            if (Tokenizer.IsArabic(tokens[i]) && !Tokenizer.ArabicStems(tokens[i]).Any(gazetteer.MayBeginName))
+            {
+                continue;
+            }
             for (var length = Math.Min(MaxNameWords, tokens.Count - i); length >= 1; length--)
             {
                 var words = tokens.GetRange(i, length);
