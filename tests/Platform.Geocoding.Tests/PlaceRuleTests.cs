@@ -184,4 +184,56 @@ public class PlaceRuleTests(RegionGazetteer fixture) : IClassFixture<RegionGazet
         result.RunnersUp.ShouldNotBeEmpty();
         result.Admin1Name.ShouldNotBeNullOrEmpty();
     }
+
+    [Fact]
+    public void A_spelling_near_the_incidents_other_places_beats_an_exact_alternate_name_elsewhere()
+    {
+        // "Basira" is an alternate name of a village in Aleppo, and a spelling of Al Busayrah in Deir ez-Zor.
+        var result = One(new PlaceQuery("Basira", "in", []), new PlaceQuery("Deir-ez-Zor", "in", [])).ShouldNotBeNull();
+
+        result.Place.GeonameId.ShouldBe(173927);
+        result.Rule.ShouldContain("spelling");
+    }
+
+    [Theory]
+    [InlineData("Sosa", "Abu Kamal", 172415)]
+    [InlineData("Sweida", "Daraa", 172408)]
+    public void Short_names_match_by_their_vowels_kind_where_a_skeleton_is_too_short(string name, string hint, long geonameId)
+    {
+        One(new PlaceQuery(name, "area", []), new PlaceQuery(hint, "in", [])).ShouldNotBeNull().Place.GeonameId.ShouldBe(geonameId);
+    }
+
+    [Fact]
+    public void A_deployments_default_focus_lets_a_village_spelled_otherwise_resolve_when_the_article_names_nothing_else()
+    {
+        One(new PlaceQuery("Kaljibrin", "in", [])).ShouldBeNull();
+
+        new Geocoder(fixture.Gazetteer, defaultFocus: "SY").ResolveArticle([[new PlaceQuery("Kaljibrin", "in", [])]])[0]
+            .ShouldNotBeNull().Place.GeonameId.ShouldBe(169078);
+    }
+
+    [Fact]
+    public void A_country_the_text_names_sets_the_focus_but_is_never_the_place()
+    {
+        var mentions = new[] { new PlaceQuery("Sinjar", "in", []), new PlaceQuery("Iraqi", "country", ["IQ"]) };
+
+        _geocoder.CountryFocus(mentions).ShouldBe("IQ");
+        One(new PlaceQuery("Iraqi", "country", ["IQ"])).ShouldBeNull();
+    }
+
+    [Fact]
+    public void An_incident_whose_sentence_names_no_known_place_takes_the_articles_setting_with_precision_2()
+    {
+        var result = One(new PlaceQuery("Zzyzx", "mention", []), new PlaceQuery("Saraqib", "article:in", [])).ShouldNotBeNull();
+
+        result.Place.GeonameId.ShouldBe(164816);
+        result.Precision.ShouldBe(2);
+        result.Rule.ShouldStartWith("fallback:article");
+    }
+
+    [Fact]
+    public void The_articles_setting_never_overrides_the_incidents_own_place()
+    {
+        One(new PlaceQuery("Manbij", "in", []), new PlaceQuery("Saraqib", "article:in", [])).ShouldNotBeNull().Place.GeonameId.ShouldBe(167357);
+    }
 }

@@ -21,18 +21,19 @@ const string Usage = """
         --wait polls until at least one incident matches.
     platform reprocess [ARTICLE_ID ...] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--all] [--wait SECONDS]
         Sends stored articles through extraction again and prints the revisions and retractions that follow.
-    platform eval --gold FILE.jsonl [--gazetteer DIR] [--lexicons DIR] [--json OUT.json] [--errors OUT.jsonl]
+    platform eval --gold FILE.jsonl [--gazetteer DIR] [--lexicons DIR] [--focus SY|none] [--json OUT.json] [--errors OUT.jsonl]
         Runs extraction and geocoding in-process on every gold article and scores them (gold/README.md);
         --errors writes every missed, spurious and misplaced incident with gold and prediction side by side.
     platform eval --gsr DIR [--lexicons DIR] [--ceiling] [--json OUT.json]
         Sentence-level ASSAULT and PROTEST detection on arabic_event_gsr (unanimous labels); --ceiling also
         cross-validates a bag-of-words model fitted to the corpus, to show how far its labels can be learned.
-    platform extract --input ARTICLES.jsonl --output PREDICTIONS.jsonl [--gazetteer DIR] [--lexicons DIR]
+    platform extract --input ARTICLES.jsonl --output PREDICTIONS.jsonl [--gazetteer DIR] [--lexicons DIR] [--focus SY|none]
         Writes {"id": ..., "incidents": [...]} per article, each incident in the gold file's shape.
         --lexicons DIR: actors.tsv, triggers.tsv or cues.tsv in DIR replace the built-in files (try a change).
     platform geocode NAME [OTHER_NAME ...] [--relation in|near|countryside-of|area|region|mention] [--hint NAME;NAME]
-                     [--gazetteer DIR]
+                     [--gazetteer DIR] [--focus SY|none]
         Resolves one incident's place mentions and prints the place, its precision, the rule and the runners-up.
+        --focus: the country an article is taken to be about when nothing in it says (SY by default, as the service).
     platform gazetteer download --countries SY,IQ,LB,JO,TR --to DIR [--base-url URL]
         Downloads the official GeoNames dumps (or --countries allCountries) and admin code tables into DIR.
     """;

@@ -108,6 +108,11 @@ internal sealed class PlaceMentionFinder(Lexicon lexicon)
             var (last, feature) = NameEnd(folded, tokens, first, CuedWindow);
             var hints = new List<string>();
             var relation = Combine(cue.Entry.Value.Value, feature);
+            // "between Hamza Division and ...": the parties of a clash, not a place.
+            if (relation == "between" && last + 1 < tokens.Count && IsCue(tokens, last + 1, "organisation"))
+            {
+                continue;
+            }
             if (relation == "between" && BetweenSecond(tokens, first, last) is { } and)
             {
                 // "بين دير الزور والميادين", "between Deir ez-Zor and al-Mayadin": the first place, with the second as hint.
@@ -252,10 +257,22 @@ internal sealed class PlaceMentionFinder(Lexicon lexicon)
     private string? FeatureAt(List<Token> tokens, int index) =>
         lexicon.Cues.MatchAt(tokens, index).FirstOrDefault(m => m.Entry.Value.Kind == "feature-after")?.Entry.Value.Value;
 
-    /// <summary>A capitalised word, or an article or particle ("al", "bin") written before one.</summary>
-    private static bool StartsName(FoldedText folded, List<Token> tokens, int index) =>
-        IsCapitalised(folded, tokens[index]) || IsParticle(tokens[index].Text) && index + 1 < tokens.Count && IsCapitalised(folded, tokens[index + 1])
-            && !SeparatedByPunctuation(folded, tokens, index, index + 1);
+    /// <summary>A capitalised word, or articles and particles ("al", "ibn al") written before one.</summary>
+    private static bool StartsName(FoldedText folded, List<Token> tokens, int index)
+    {
+        for (var i = index; i < tokens.Count && i <= index + 2; i++)
+        {
+            if (IsCapitalised(folded, tokens[i]))
+            {
+                return true;
+            }
+            if (!IsParticle(tokens[i].Text) || i + 1 >= tokens.Count || SeparatedByPunctuation(folded, tokens, i, i + 1))
+            {
+                return false;
+            }
+        }
+        return false;
+    }
 
     private static bool ContinuesLatinName(FoldedText folded, List<Token> tokens, int index) =>
         !Tokenizer.IsArabic(tokens[index].Text) && StartsName(folded, tokens, index);
@@ -265,7 +282,7 @@ internal sealed class PlaceMentionFinder(Lexicon lexicon)
     // Latin articles of transliterated Arabic names and the particles of personal-name-like place names.
     private static bool IsParticle(string word) =>
         word is "al" or "el" or "ad" or "ar" or "as" or "ash" or "at" or "az" or "ed" or "er" or "es" or "et" or "ez" or "an" or "en"
-            or "bin" or "ibn" or "bani" or "beni" or "abu" or "umm";
+            or "bin" or "ibn" or "bani" or "beni" or "abu" or "umm" or "um" or "om";
 
     /// <summary>Where the second name of "between X and Y" starts: the "and", or the Arabic word carrying و.</summary>
     private static int? BetweenSecond(List<Token> tokens, int first, int last)

@@ -31,6 +31,12 @@ public sealed class GazetteerOptions
     /// configuration binder appends to a list it finds filled instead of replacing it.)
     /// </summary>
     public string[] Countries { get; set; } = [];
+
+    /// <summary>
+    /// The country (ISO code) an article is taken to be about when nothing in it names a place or country: the region the
+    /// deployment monitors. Empty: none.
+    /// </summary>
+    public string DefaultFocus { get; set; } = "";
 }
 
 /// <summary>Counts of what a load read, so operators can see malformed rows without the load failing.</summary>
@@ -320,24 +326,93 @@ public sealed class Gazetteer
 
     private void AddSkeleton(ReadOnlySpan<char> latinName, int index)
     {
-        var skeleton = Skeleton(latinName.ToString());
-        if (skeleton.Length < 2)
+        var name = latinName.ToString();
+        if (!IsAllCountries)
+        {
+            AddPosting(_byLoose, _sharedLoose, LooseKey(name), index);
+        }
+        AddPosting(_bySkeleton, _sharedSkeletons, Skeleton(name), index);
+    }
+
+    private static void AddPosting(Dictionary<string, int> index, List<List<int>> shared, string key, int place)
+    {
+        if (key.Replace(" ", "", StringComparison.Ordinal).Length < 2)
         {
             return;
         }
-        if (!_bySkeleton.TryGetValue(skeleton, out var postings))
+        if (!index.TryGetValue(key, out var postings))
         {
-            _bySkeleton[skeleton] = index;
+            index[key] = place;
         }
-        else if (postings >= 0 && postings != index)
+        else if (postings >= 0 && postings != place)
         {
-            _sharedSkeletons.Add([postings, index]);
-            _bySkeleton[skeleton] = -_sharedSkeletons.Count;
+            shared.Add([postings, place]);
+            index[key] = -shared.Count;
         }
-        else if (postings < 0 && !_sharedSkeletons[-postings - 1].Contains(index))
+        else if (postings < 0 && !shared[-postings - 1].Contains(place))
         {
-            _sharedSkeletons[-postings - 1].Add(index);
+            shared[-postings - 1].Add(place);
         }
+    }
+
+    // Spelling variants that keep their vowels' kind ("Jbine"/"Jubbayn" differ here, "Tayyana"/"Tayyanah" do not): a
+    // stricter key than the skeleton, so short names (two consonants) can match by it.
+    private readonly Dictionary<string, int> _byLoose = new(StringComparer.Ordinal);
+    private readonly List<List<int>> _sharedLoose = [];
+
+    /// <summary>
+    /// The vowel-class key of a Latin name: articles dropped (glued ones too), q written k, a final h after a vowel
+    /// dropped, a and e one letter, i and y one, o, u and w one (except a word's first w or y), doubled letters single.
+    /// "Tayyana" and "Tayyānah" give "taiana"; "Sosa" and "Sūsah" give "susa".
+    /// </summary>
+    public static string LooseKey(string name)
+    {
+        var key = NameKey(name);
+        var builder = new System.Text.StringBuilder(key.Length);
+        foreach (var whole in key.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (whole[0] is >= '\u0600' and <= '\u06FF')
+            {
+                return "";
+            }
+            var word = WithoutGluedArticle(whole).Replace('q', 'k');
+            if (word.Length > 2 && word[^1] == 'h' && word[^2] is 'a' or 'e' or 'i' or 'o' or 'u' or 'y')
+            {
+                word = word[..^1];
+            }
+            if (builder.Length > 0)
+            {
+                builder.Append(' ');
+            }
+            var start = builder.Length;
+            for (var i = 0; i < word.Length; i++)
+            {
+                var c = i == 0 && word[i] is 'w' or 'y' ? word[i] : word[i] switch
+                {
+                    'e' => 'a',
+                    'y' => 'i',
+                    'o' or 'w' => 'u',
+                    var other => other,
+                };
+                if (builder.Length > start && builder[^1] == c)
+                {
+                    continue;
+                }
+                builder.Append(c);
+            }
+        }
+        return builder.ToString();
+    }
+
+    /// <summary>Places one of whose Latin names has the same vowel-class key (<see cref="LooseKey"/>), of three letters or more.</summary>
+    public IReadOnlyList<GazetteerPlace> FindByLooseKey(string name)
+    {
+        var key = LooseKey(name);
+        if (key.Replace(" ", "", StringComparison.Ordinal).Length < 3 || !_byLoose.TryGetValue(key, out var postings))
+        {
+            return [];
+        }
+        return (postings >= 0 ? [postings] : _sharedLoose[-postings - 1]).Select(i => _places[i]).ToList();
     }
 
     /// <summary>

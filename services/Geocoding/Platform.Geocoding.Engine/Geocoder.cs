@@ -39,7 +39,11 @@ public sealed record GeocodeResult(
 /// Fuzzy matches (a transliteration skeleton, a shorter prefix of the name) never cross a border without evidence: the
 /// place must lie in a country the article is about or names, or near another place of the incident.
 /// </summary>
-public sealed class Geocoder(Gazetteer gazetteer)
+/// <param name="defaultFocus">
+/// The country an article is taken to be about when nothing in it says (ISO code; none by default): the deployment's
+/// region, a prior that any place or country the article names overrides.
+/// </param>
+public sealed class Geocoder(Gazetteer gazetteer, string? defaultFocus = null)
 {
     public const string Version = "geocoding-0.2.0";
 
@@ -142,7 +146,9 @@ public sealed class Geocoder(Gazetteer gazetteer)
             }
         }
         var ranked = votes.OrderByDescending(v => v.Value).ToList();
-        var focus = ranked.Count == 0 || ranked.Count > 1 && ranked[0].Value == ranked[1].Value ? null : ranked[0].Key;
+        var focus = ranked.Count == 0 ? defaultFocus
+            : ranked.Count > 1 && ranked[0].Value == ranked[1].Value ? null
+            : ranked[0].Key;
         if (focus is not null)
         {
             named.Add(focus);
@@ -222,6 +228,12 @@ public sealed class Geocoder(Gazetteer gazetteer)
             else if (LongestKnownPrefix(mention.Name) is { } prefix
                 && (Rank(prefix, hints, context, free: false) ?? SkeletonInstead(prefix, hints, context)) is { } found)
             {
+                // "Basira" is an alternate name of an Aleppo village, and a transliteration of Al Busayrah beside the
+                // Deir ez-Zor the note also names: the spelling near the incident's other places wins.
+                if (!found.Supported && !prefix.Fuzzy && hints.Count > 0 && SkeletonInstead(prefix, hints, context) is { Supported: true } variant)
+                {
+                    found = variant;
+                }
                 resolved.Add(new Resolution(i, mention, found));
             }
             else
@@ -326,8 +338,9 @@ public sealed class Geocoder(Gazetteer gazetteer)
             found.RunnersUp, mention, rule);
 
     /// <param name="NamesGovernorate">The name is also that of the governorate the place lies in ("Idlib", "Raqqa").</param>
+    /// <param name="Supported">The place lies in the governorate of, or near, another place the incident names.</param>
     private sealed record Found(GazetteerPlace Place, string Matched, double Confidence, IReadOnlyList<GazetteerPlace> RunnersUp, string How,
-        bool NamesGovernorate = false);
+        bool NamesGovernorate = false, bool Supported = false);
 
     /// <param name="Fuzzy">Matched by transliteration skeleton, or by a prefix shorter than the mention.</param>
     private sealed record Prefix(string Text, IReadOnlyList<(GazetteerPlace Place, bool Exact)> Candidates, bool Fuzzy, string How);
@@ -401,8 +414,23 @@ public sealed class Geocoder(Gazetteer gazetteer)
                 return new Prefix(name[..^1], possessive, shortened, shortened ? "prefix, possessive" : "possessive");
             }
         }
-        var variants = Tokenizer.IsArabic(name) ? [] : gazetteer.FindBySkeleton(name);
-        return variants.Count > 0 ? new Prefix(name, variants.Select(place => (place, false)).ToList(), Fuzzy: true, "skeleton") : null;
+        return Variants(name);
+    }
+
+    /// <summary>
+    /// Places that spell <paramref name="name"/> otherwise: by vowel-class key ("spelling") and by consonant skeleton,
+    /// ranked together (the closer spelling wins among them).
+    /// </summary>
+    private Prefix? Variants(string name)
+    {
+        if (Tokenizer.IsArabic(name))
+        {
+            return null;
+        }
+        var spelling = gazetteer.FindByLooseKey(name);
+        var variants = spelling.Concat(gazetteer.FindBySkeleton(name)).DistinctBy(p => p.GeonameId).ToList();
+        return variants.Count == 0 ? null
+            : new Prefix(name, variants.Select(place => (place, false)).ToList(), Fuzzy: true, spelling.Count > 0 ? "spelling" : "skeleton");
     }
 
     /// <summary>
@@ -424,7 +452,8 @@ public sealed class Geocoder(Gazetteer gazetteer)
             for (var length = Math.Min(MaxNameWords, tokens.Count - i); length >= 1; length--)
             {
                 var words = tokens.GetRange(i, length);
-                if (Gazetteer.IsArticle(words[^1]) || length == 1 && IsCommonWord(words[0]) || gazetteer.IsCommonWord(string.Join(' ', words)))
+                if (Gazetteer.IsArticle(words[^1]) || length == 1 && IsCommonWord(words[0]) || gazetteer.IsCommonWord(string.Join(' ', words))
+                    || Gazetteer.NameKey(string.Join(' ', words)).Length < 3)
                 {
                     continue;
                 }
@@ -474,9 +503,7 @@ public sealed class Geocoder(Gazetteer gazetteer)
         {
             return null;
         }
-        var variants = gazetteer.FindBySkeleton(prefix.Text);
-        return variants.Count == 0 ? null
-            : Rank(new Prefix(prefix.Text, variants.Select(place => (place, false)).ToList(), Fuzzy: true, "skeleton"), hints, context, free: false);
+        return Variants(prefix.Text) is { } variants ? Rank(variants, hints, context, free: false) : null;
     }
 
     private bool IsCommonWord(string word) =>
@@ -508,7 +535,7 @@ public sealed class Geocoder(Gazetteer gazetteer)
         var namesGovernorate = best.candidate.FeatureClass == "P" && prefix.Candidates.Any(c => c.Place.FeatureCode == "ADM1"
             && c.Place.CountryCode == best.candidate.CountryCode && c.Place.Admin1Code == best.candidate.Admin1Code);
         return new Found(best.candidate, prefix.Text, confidence, ranked.Skip(1).Take(3).Select(x => x.candidate).ToList(), prefix.How,
-            namesGovernorate);
+            namesGovernorate, IsSupported(best.candidate, hintPlaces));
     }
 
     /// <summary>
@@ -523,9 +550,13 @@ public sealed class Geocoder(Gazetteer gazetteer)
         {
             return false;
         }
-        var supported = hintPlaces.Any(h => h.GeonameId != place.GeonameId && h.CountryCode == place.CountryCode
-            && (h.Admin1Code.Length > 0 && h.Admin1Code == place.Admin1Code || Distance.Km(h, place) <= NearHintKm));
+        var supported = IsSupported(place, hintPlaces);
         var notable = IsNotable(place);
+        if (prefix.How.StartsWith("prefix", StringComparison.Ordinal) && hintPlaces.Count > 0 && !supported)
+        {
+            // "Tallat Abu Ali" is not Tulaylat: a shorter prefix must agree with the incident's other places when it has some.
+            return false;
+        }
         if (free && prefix.Fuzzy)
         {
             // A capitalised word that merely looks like a name ("Initial", "Rival") is no evidence of one.
@@ -540,10 +571,17 @@ public sealed class Geocoder(Gazetteer gazetteer)
             // With no country in play, a shorter exact prefix crosses no border; a skeleton needs a notable place, or one
             // long enough to be specific whose every homonym lies in one country.
             var inCountry = context.Focus is null
-                ? notable || prefix.How != "skeleton" || prefix.Candidates.Select(c => c.Place.CountryCode).Distinct().Count() == 1
+                ? notable || prefix.How.StartsWith("prefix", StringComparison.Ordinal) || prefix.Candidates.Select(c => c.Place.CountryCode).Distinct().Count() == 1
                     && Gazetteer.Skeleton(prefix.Text).Count(char.IsLetter) >= 4
                 : context.Countries.Contains(place.CountryCode);
-            return supported || inCountry && (notable || prefix.How != "skeleton" || context.Focus == place.CountryCode && hintPlaces.Count == 0 && place.Population > 0);
+            // A variant far from the incident's other places is another place of a similar name.
+            if (hintPlaces.Count > 0 && !supported && !notable)
+            {
+                return false;
+            }
+            // In the article's own country, a variant long enough to be specific (four letters of skeleton) is admitted.
+            return supported || inCountry && (notable || prefix.How != "skeleton"
+                || context.Focus == place.CountryCode && Gazetteer.Skeleton(prefix.Text).Count(char.IsLetter) >= 4);
         }
         if (!context.Allows(place) && !supported && (free || !notable))
         {
@@ -590,6 +628,10 @@ public sealed class Geocoder(Gazetteer gazetteer)
         return 1 - (double)previous[b.Length] / Math.Max(a.Length, b.Length);
     }
 
+    private static bool IsSupported(GazetteerPlace place, List<GazetteerPlace> hintPlaces) =>
+        hintPlaces.Any(h => h.GeonameId != place.GeonameId && h.CountryCode == place.CountryCode
+            && (h.Admin1Code.Length > 0 && h.Admin1Code == place.Admin1Code || Distance.Km(h, place) <= NearHintKm));
+
     private static bool IsCountry(GazetteerPlace place) => place.FeatureCode is "PCLI" or "PCLD" or "PCLS" or "PCLIX" or "PCLH" or "PCLF" or "PCL";
 
     private static bool IsNotable(GazetteerPlace place) =>
@@ -606,7 +648,8 @@ public sealed class Geocoder(Gazetteer gazetteer)
             "PPLA3" => 1,
             _ => 0,
         };
-        score += Math.Log10(1 + candidate.Population) / 2;
+        // A governorate's population is its people, not its prominence as a place name.
+        score += candidate.FeatureClass == "A" ? 0 : Math.Log10(1 + candidate.Population) / 2;
         // A hint is a place near or around the candidate, never the candidate itself.
         var near = false;
         foreach (var hint in hintPlaces.Where(h => h.GeonameId != candidate.GeonameId))
@@ -619,7 +662,8 @@ public sealed class Geocoder(Gazetteer gazetteer)
                     score += 3;
                 }
             }
-            near |= Distance.Km(hint, candidate) <= NearHintKm;
+            // Near a village or town the incident names; a big city or an admin area is too broad to say "near".
+            near |= hint.FeatureClass == "P" && hint.Population < ContainingCityPopulation && Distance.Km(hint, candidate) <= NearHintKm;
         }
         return near ? score + NearHintBonus : score;
     }

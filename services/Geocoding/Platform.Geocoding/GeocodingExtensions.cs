@@ -18,6 +18,7 @@ public static class GeocodingExtensions
         {
             Directory = section["Directory"] ?? "",
             Countries = (section["Countries"] ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+            DefaultFocus = (section["DefaultFocus"] ?? "").Trim().ToUpperInvariant(),
         };
         // A relative folder is relative to the service's content root, not to wherever it was started from.
         if (options.Directory.Length > 0)
@@ -33,7 +34,8 @@ public static class GeocodingExtensions
                 gazetteer.Report.Places, gazetteer.Report.Names, gazetteer.Report.MalformedRows, gazetteer.Report.Files);
             return gazetteer;
         });
-        builder.Services.AddSingleton<Geocoder>();
+        builder.Services.AddSingleton(provider =>
+            new Geocoder(provider.GetRequiredService<Gazetteer>(), options.DefaultFocus.Length > 0 ? options.DefaultFocus : null));
         builder.AddPlatformMessaging(ServiceName, bus =>
             bus.AddConsumer<IncidentsExtractedConsumer, IncidentsExtractedConsumerDefinition>());
         return builder;

@@ -99,7 +99,7 @@ public static class EvaluationCommands
         {
             throw new UsageException("geocode needs a place name.");
         }
-        var geocoder = new Geocoder(LoadGazetteer(arguments));
+        var geocoder = CreateGeocoder(arguments);
         var mentions = arguments.Positional.Select((name, i) => new PlaceQuery(name, i == 0 ? arguments.Get("relation", "in") : "in",
             i == 0 && arguments.Get("hint") is { } hint ? hint.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) : [])).ToList();
         if (geocoder.ResolveArticle([mentions])[0] is not { } result)
@@ -190,7 +190,19 @@ public static class EvaluationCommands
     }
 
     private static ArticlePipeline CreatePipeline(Arguments arguments) =>
-        new(CreateExtractor(arguments), new Geocoder(LoadGazetteer(arguments)));
+        new(CreateExtractor(arguments), CreateGeocoder(arguments));
+
+    /// <summary>
+    /// The geocoder as the service runs it: --focus CC is the country an article is taken to be about when nothing in it
+    /// says (SY, as in the service's appsettings.json); --focus none for no such prior.
+    /// </summary>
+    private static Geocoder CreateGeocoder(Arguments arguments)
+    {
+        var focus = arguments.Get("focus", DefaultFocus).Trim().ToUpperInvariant();
+        return new Geocoder(LoadGazetteer(arguments), focus is "" or "NONE" ? null : focus);
+    }
+
+    public const string DefaultFocus = "SY";
 
     private static Gazetteer LoadGazetteer(Arguments arguments)
     {

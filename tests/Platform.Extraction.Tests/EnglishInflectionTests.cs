@@ -1,0 +1,80 @@
+using Platform.Extraction.Engine;
+
+namespace Platform.Extraction.Tests;
+
+public class EnglishInflectionTests
+{
+    [Theory]
+    [InlineData("air strike~n", new[] { "air strike", "air strikes" })]
+    [InlineData("barrel bomb~n", new[] { "barrel bomb", "barrel bombs" })]
+    [InlineData("clash~v", new[] { "clash", "clashes", "clashed", "clashing" })]
+    [InlineData("shell~v", new[] { "shell", "shells", "shelled", "shelling" })]
+    [InlineData("execute~v", new[] { "execute", "executes", "executed", "executing" })]
+    [InlineData("repel~vv", new[] { "repel", "repels", "repelled", "repelling" })]
+    [InlineData("opened fire", new[] { "opened fire" })]
+    public void A_marked_lemma_gives_its_regular_forms(string phrase, string[] forms)
+    {
+        EnglishInflections.Expand(phrase).ShouldBe(forms, ignoreOrder: true);
+    }
+
+    [Fact]
+    public void An_unknown_mark_is_a_lexicon_error_naming_the_phrase()
+    {
+        Should.Throw<InvalidDataException>(() => EnglishInflections.Expand("strike~x")).Message.ShouldContain("strike~x");
+    }
+
+    [Theory]
+    [InlineData("Coalition warplanes carried out airstrikes on the town of Hajin on Monday.", "Explosions/Remote violence")]
+    [InlineData("Regime forces shelled the town of Kafr Nabl on Monday.", "Explosions/Remote violence")]
+    [InlineData("Rebels clashed with regime forces in the town of Kafr Nabl on Monday.", "Battles")]
+    [InlineData("Unidentified gunmen opened fire on a checkpoint in the town of Kafr Nabl on Monday.", "Battles")]
+    public void Generated_forms_are_triggers(string text, string eventType)
+    {
+        new IncidentExtractor().Extract(new ExtractionInput(text, "en", new DateOnly(2020, 2, 4))).ShouldHaveSingleItem().EventType.ShouldBe(eventType);
+    }
+}
+
+public class PlaceMentionTests
+{
+    private static readonly IncidentExtractor Extractor = new();
+
+    private static IReadOnlyList<PlaceFound> Places(string text, string language = "en") =>
+        Extractor.Extract(new ExtractionInput(text, language, new DateOnly(2020, 2, 4))).ShouldHaveSingleItem().Places;
+
+    [Fact]
+    public void A_feature_word_after_a_name_says_how_the_event_relates_to_it()
+    {
+        var places = Places("Regime forces shelled Al-Sirmaniyah town in Hama countryside and the Raju area.");
+
+        places.ShouldContain(p => p.Name == "Al-Sirmaniyah" && p.Relation == "in");
+        places.ShouldContain(p => p.Name == "Hama" && p.Relation == "countryside-of");
+        places.ShouldContain(p => p.Name == "Raju" && p.Relation == "area");
+    }
+
+    [Fact]
+    public void Every_capitalised_name_is_a_free_mention_but_groups_abbreviations_and_dateline_words_are_not()
+    {
+        var places = Places("On Sun 2 February, Sultan Murad Division fighters and QSD clashed as regime forces captured Kafr Nabl.");
+
+        places.ShouldContain(p => p.Name == "Kafr Nabl" && p.Relation == "mention");
+        places.ShouldNotContain(p => p.Name.Contains("Sultan", StringComparison.Ordinal) || p.Name == "QSD" || p.Name == "Sun");
+    }
+
+    [Fact]
+    public void Arabic_runs_outside_the_lexicons_are_free_mentions_and_countries_are_named_as_such()
+    {
+        var places = Places("قصفت القوات التركية قرية الدادات شمال منبج.", "ar");
+
+        places.ShouldContain(p => p.Relation == "in" && p.Name == "الدادات");
+        places.ShouldContain(p => p.Relation == "country" && p.Hints[0] == "TR");
+    }
+
+    [Fact]
+    public void The_headline_places_travel_with_the_incident_as_its_setting()
+    {
+        var incident = Extractor.Extract(new ExtractionInput("Fighting near Saraqib\n\nTwo fighters were killed when clashes broke out on Monday.", "en",
+            new DateOnly(2020, 2, 4))).ShouldHaveSingleItem();
+
+        incident.Places.ShouldContain(p => p.Name == "Saraqib");
+    }
+}
