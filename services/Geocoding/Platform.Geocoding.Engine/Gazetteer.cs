@@ -365,7 +365,35 @@ public sealed class Gazetteer
     /// dropped, a and e one letter, i and y one, o, u and w one (except a word's first w or y), doubled letters single.
     /// "Tayyana" and "Tayyānah" give "taiana"; "Sosa" and "Sūsah" give "susa".
     /// </summary>
-    public static string LooseKey(string name)
+    public static string LooseKey(string name) => LatinKey(name, static (word, builder) =>
+    {
+        word = word.Replace('q', 'k');
+        if (word.Length > 2 && word[^1] == 'h' && word[^2] is 'a' or 'e' or 'i' or 'o' or 'u' or 'y')
+        {
+            word = word[..^1];
+        }
+        var start = builder.Length;
+        for (var i = 0; i < word.Length; i++)
+        {
+            var c = i == 0 && word[i] is 'w' or 'y' ? word[i] : word[i] switch
+            {
+                'e' => 'a',
+                'y' => 'i',
+                'o' or 'w' => 'u',
+                var other => other,
+            };
+            if (builder.Length == start || builder[^1] != c)
+            {
+                builder.Append(c);
+            }
+        }
+    });
+
+    /// <summary>
+    /// A key of a Latin name built word by word (articles dropped, glued ones too) by <paramref name="appendWord"/>;
+    /// empty for a name in Arabic script.
+    /// </summary>
+    private static string LatinKey(string name, Action<string, System.Text.StringBuilder> appendWord)
     {
         var key = NameKey(name);
         var builder = new System.Text.StringBuilder(key.Length);
@@ -375,31 +403,11 @@ public sealed class Gazetteer
             {
                 return "";
             }
-            var word = WithoutGluedArticle(whole).Replace('q', 'k');
-            if (word.Length > 2 && word[^1] == 'h' && word[^2] is 'a' or 'e' or 'i' or 'o' or 'u' or 'y')
-            {
-                word = word[..^1];
-            }
             if (builder.Length > 0)
             {
                 builder.Append(' ');
             }
-            var start = builder.Length;
-            for (var i = 0; i < word.Length; i++)
-            {
-                var c = i == 0 && word[i] is 'w' or 'y' ? word[i] : word[i] switch
-                {
-                    'e' => 'a',
-                    'y' => 'i',
-                    'o' or 'w' => 'u',
-                    var other => other,
-                };
-                if (builder.Length > start && builder[^1] == c)
-                {
-                    continue;
-                }
-                builder.Append(c);
-            }
+            appendWord(WithoutGluedArticle(whole), builder);
         }
         return builder.ToString();
     }
@@ -421,43 +429,27 @@ public sealed class Gazetteer
     /// written k, a final h dropped, doubled letters single. "Deir ez-Zor", "Dayr az Zawr", "Deir Ezzor" and "Deir
     /// al-Zor" all give "dr zr"; "Qamishli" and "Kamishli" give "kmshl"; "Ein Issa" and "‘Ayn ‘Īsá" give "an as".
     /// </summary>
-    public static string Skeleton(string name)
+    public static string Skeleton(string name) => LatinKey(name, static (word, builder) =>
     {
-        var key = NameKey(name);
-        var builder = new System.Text.StringBuilder(key.Length);
-        foreach (var whole in key.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        var start = builder.Length;
+        for (var i = 0; i < word.Length; i++)
         {
-            if (whole[0] is >= '\u0600' and <= '\u06FF')
+            var c = word[i] == 'q' ? 'k' : word[i];
+            var vowel = c is 'a' or 'e' or 'i' or 'o' or 'u' or 'y' or 'w';
+            if (i == 0 && c is 'a' or 'e' or 'i' or 'o' or 'u')
             {
-                return "";
+                c = 'a';
             }
-            var word = WithoutGluedArticle(whole);
-            if (builder.Length > 0)
+            else if (i > 0 && (vowel || c == 'h' && i == word.Length - 1 && word[i - 1] is 'a' or 'e'))
             {
-                builder.Append(' ');
+                continue;
             }
-            var start = builder.Length;
-            for (var i = 0; i < word.Length; i++)
+            if (builder.Length == start || builder[^1] != c)
             {
-                var c = word[i] == 'q' ? 'k' : word[i];
-                var vowel = c is 'a' or 'e' or 'i' or 'o' or 'u' or 'y' or 'w';
-                if (i == 0 && c is 'a' or 'e' or 'i' or 'o' or 'u')
-                {
-                    c = 'a';
-                }
-                else if (i > 0 && (vowel || c == 'h' && i == word.Length - 1 && word[i - 1] is 'a' or 'e'))
-                {
-                    continue;
-                }
-                if (builder.Length > start && builder[^1] == c)
-                {
-                    continue;
-                }
                 builder.Append(c);
             }
         }
-        return builder.ToString();
-    }
+    });
 
     /// <summary>"ezzor" is "zor", "arraqqa" "raqqa": an article glued to a name whose sun letter it doubled.</summary>
     private static string WithoutGluedArticle(string word)
