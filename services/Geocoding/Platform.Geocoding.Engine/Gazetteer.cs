@@ -48,9 +48,8 @@ public sealed class Gazetteer
     private readonly List<GazetteerPlace> _places = [];
     private readonly Dictionary<long, int> _byId = [];
     // Name key -> postings. Most names belong to one place: the value is that place's index (>= 0); a name shared by
-    // several places stores -(k + 1), pointing at _sharedPostings[k]. This keeps an allCountries load small.
-    private readonly Dictionary<string, int> _byName = new(StringComparer.Ordinal);
-    private readonly List<List<int>> _sharedPostings = [];
+    // several places shares a posting list (see PostingIndex). Keys are stored as hashes: this keeps an allCountries load small.
+    private readonly PostingIndex _byName = new();
     // (hash of the folded Arabic name with its article, place index): see FindWithExactness.
     private readonly HashSet<long> _exactNames = [];
     // Feature classes and codes, countries and admin codes repeat millions of times: one string each.
@@ -116,6 +115,9 @@ public sealed class Gazetteer
         gazetteer.LoadAdminNames(Path.Combine(options.Directory, "admin2Codes.txt"), gazetteer._admin2Names);
         gazetteer.LoadOverlay(countries);
         gazetteer.InferMissingAdmin1();
+        gazetteer._byName.Compact();
+        gazetteer._bySkeleton.Compact();
+        gazetteer._byLoose.Compact();
         gazetteer.Report = new GazetteerLoadReport(gazetteer._places.Count, gazetteer._byName.Count, malformed, files);
         return gazetteer;
     }
@@ -279,27 +281,9 @@ public sealed class Gazetteer
             _exactNames.Add(ExactKey(name, index));
         }
         var space = key.IndexOf(' ');
-        _firstWords.Add(string.GetHashCode(space < 0 ? key : key[..space]));
-        var lookup = _byName.GetAlternateLookup<ReadOnlySpan<char>>();
-        if (!lookup.TryGetValue(key, out var postings))
-        {
-            _byName[key.ToString()] = index;
-            return;
-        }
-        if (postings >= 0)
-        {
-            if (postings != index)
-            {
-                _sharedPostings.Add([postings, index]);
-                lookup[key] = -_sharedPostings.Count;
-            }
-            return;
-        }
-        var shared = _sharedPostings[-postings - 1];
-        if (!shared.Contains(index))
-        {
-            shared.Add(index);
-        }
+        var bit = FirstWordBit(space < 0 ? key : key[..space]);
+        _firstWords[bit >> 6] |= 1UL << (bit & 63);
+        _byName.Add(key, index);
     }
 
     private static long ExactKey(ReadOnlySpan<char> name, int index)
@@ -312,8 +296,8 @@ public sealed class Gazetteer
     // Transliteration variants ("Dayr az Zawr", "Deir ez-Zor", "Kamishli") are found through a consonant skeleton of
     // the ASCII name, kept for towns, cities and admin areas only: that is where spellings vary, and it keeps an
     // allCountries load small.
-    private readonly Dictionary<string, int> _bySkeleton = new(StringComparer.Ordinal);
-    private readonly List<List<int>> _sharedSkeletons = [];
+    private readonly PostingIndex _bySkeleton = new();
+
 
     // The worldwide dump keeps skeletons of its towns, cities and admin areas only, by their primary name: that is where
     // spellings vary, and it keeps an allCountries load small. A country file indexes every place and its Latin names.
@@ -329,36 +313,22 @@ public sealed class Gazetteer
         var name = latinName.ToString();
         if (!IsAllCountries)
         {
-            AddPosting(_byLoose, _sharedLoose, LooseKey(name), index);
+            AddKey(_byLoose, LooseKey(name), index);
         }
-        AddPosting(_bySkeleton, _sharedSkeletons, Skeleton(name), index);
+        AddKey(_bySkeleton, Skeleton(name), index);
     }
 
-    private static void AddPosting(Dictionary<string, int> index, List<List<int>> shared, string key, int place)
+    private static void AddKey(PostingIndex index, string key, int place)
     {
-        if (key.Replace(" ", "", StringComparison.Ordinal).Length < 2)
+        if (key.Replace(" ", "", StringComparison.Ordinal).Length >= 2)
         {
-            return;
-        }
-        if (!index.TryGetValue(key, out var postings))
-        {
-            index[key] = place;
-        }
-        else if (postings >= 0 && postings != place)
-        {
-            shared.Add([postings, place]);
-            index[key] = -shared.Count;
-        }
-        else if (postings < 0 && !shared[-postings - 1].Contains(place))
-        {
-            shared[-postings - 1].Add(place);
+            index.Add(key, place);
         }
     }
 
     // Spelling variants that keep their vowels' kind ("Jbine"/"Jubbayn" differ here, "Tayyana"/"Tayyanah" do not): a
     // stricter key than the skeleton, so short names (two consonants) can match by it.
-    private readonly Dictionary<string, int> _byLoose = new(StringComparer.Ordinal);
-    private readonly List<List<int>> _sharedLoose = [];
+    private readonly PostingIndex _byLoose = new();
 
     /// <summary>
     /// The vowel-class key of a Latin name: articles dropped (glued ones too), q written k, a final h after a vowel
@@ -416,11 +386,7 @@ public sealed class Gazetteer
     public IReadOnlyList<GazetteerPlace> FindByLooseKey(string name)
     {
         var key = LooseKey(name);
-        if (key.Replace(" ", "", StringComparison.Ordinal).Length < 3 || !_byLoose.TryGetValue(key, out var postings))
-        {
-            return [];
-        }
-        return (postings >= 0 ? [postings] : _sharedLoose[-postings - 1]).Select(i => _places[i]).ToList();
+        return key.Replace(" ", "", StringComparison.Ordinal).Length < 3 ? [] : _byLoose.Find(key).Select(i => _places[i]).ToList();
     }
 
     /// <summary>
@@ -469,17 +435,10 @@ public sealed class Gazetteer
     {
         // Two consonants ("zx", "tr") are a skeleton of too many names to be evidence of any.
         var skeleton = Skeleton(name);
-        if (skeleton.Replace(" ", "", StringComparison.Ordinal).Length < 3 || !_bySkeleton.TryGetValue(skeleton, out var postings))
-        {
-            return [];
-        }
-        return (postings >= 0 ? [postings] : _sharedSkeletons[-postings - 1]).Select(i => _places[i]).ToList();
+        return skeleton.Replace(" ", "", StringComparison.Ordinal).Length < 3 ? [] : _bySkeleton.Find(skeleton).Select(i => _places[i]).ToList();
     }
 
-    private IEnumerable<int> Postings(string key) =>
-        !_byName.TryGetValue(key, out var postings) ? []
-        : postings >= 0 ? [postings]
-        : _sharedPostings[-postings - 1];
+    private IReadOnlyList<int> Postings(string key) => _byName.Find(key);
 
     private void LoadAdminNames(string path, Dictionary<string, string> names)
     {
@@ -638,14 +597,22 @@ public sealed class Gazetteer
         return Postings(NameKey(name)).Select(i => (_places[i], _exactNames.Contains(ExactKey(name, i)))).ToList();
     }
 
-    // Hashes of the first word of every name key: a word that begins no name need not be looked up with what follows it.
-    private readonly HashSet<int> _firstWords = [];
+    // A bit per hash bucket of the first words of all name keys (2^22 bits, 512 KB; a few per cent of other words share a
+    // bucket with one): a word whose bit is clear begins no name and need not be looked up with what follows it.
+    private readonly ulong[] _firstWords = new ulong[(1 << FirstWordBits) / 64];
+    private const int FirstWordBits = 22;
+
+    private static int FirstWordBit(ReadOnlySpan<char> word) => (int)((uint)string.GetHashCode(word) >> (32 - FirstWordBits));
 
     /// <summary>
     /// False when no name the gazetteer knows begins with <paramref name="word"/> (a folded word without its Arabic
     /// article); true means it may (a hash is compared).
     /// </summary>
-    public bool MayBeginName(string word) => _firstWords.Contains(string.GetHashCode(Tokenizer.StripArticle(word).AsSpan()));
+    public bool MayBeginName(string word)
+    {
+        var bit = FirstWordBit(Tokenizer.StripArticle(word));
+        return (_firstWords[bit >> 6] & (1UL << (bit & 63))) != 0;
+    }
 
     /// <summary>True when the gazetteer holds places of the country (ISO code).</summary>
     public bool HasCountry(string countryCode) => _countries.Contains(countryCode);
