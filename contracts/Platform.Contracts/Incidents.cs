@@ -32,7 +32,12 @@ public sealed record ExtractedIncident(
 public sealed record ActorMention(string ActorId, string Alias);
 
 /// <param name="Name">The place name as written.</param>
-/// <param name="Relation">in, near, north-of, south-of, east-of, west-of, countryside-of, between.</param>
+/// <param name="Relation">
+/// How the event relates to the name: in, near, north-of, south-of, east-of, west-of, countryside-of, between, area (a
+/// neighbourhood, front or facility of the place), region (a district or governorate); mention (a name no cue
+/// introduced: the geocoder looks for known names in it); country (a country the article names, its ISO code the only
+/// hint); and "article:" before any of these for a place of the article's headline or lead (its setting).
+/// </param>
 /// <param name="Hints">Other names the text ties to this place (province, nearby city), most specific first.</param>
 public sealed record PlaceMention(string Name, string Relation, IReadOnlyList<string> Hints, TextSpan Span);
 
@@ -45,6 +50,9 @@ public sealed record TextSpan(int Start, int Length, string Text);
 public sealed record GeocodedIncident(ExtractedIncident Incident, ResolvedPlace? Place);
 
 /// <param name="Precision">1 = the place itself, 2 = near it or its countryside, 3 = only a region.</param>
+/// <param name="Mention">The mention, as written, that chose the place.</param>
+/// <param name="Rule">How it was chosen: the cue or free mention, how the name matched, or the fallback taken.</param>
+/// <param name="RunnersUp">The places it was preferred to ("name (GeoNames id)", separated by "; ").</param>
 public sealed record ResolvedPlace(
     long? GeonameId,
     string Name,
@@ -57,4 +65,7 @@ public sealed record ResolvedPlace(
     string? Admin2Code,
     string? Admin2Name,
     string MatchedText,
-    double Confidence);
+    double Confidence,
+    string? Mention = null,
+    string? Rule = null,
+    string? RunnersUp = null);

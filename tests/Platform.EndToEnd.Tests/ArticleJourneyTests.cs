@@ -53,6 +53,10 @@ public sealed partial class ArticleJourneyTests(RunningPlatform platform) : ICla
         raid.EventType.ShouldBe("Battles");
         raid.Place.GeonameId.ShouldBe(172413);
         raid.Place.Latitude.ShouldBe(35.50603, 1e-4);
+        // Each place says which rule chose it and what it was preferred to (Tyre, for الصور).
+        raid.Place.Rule.ShouldStartWith("cue:");
+        raid.Place.RunnersUp.ShouldNotBeEmpty();
+        raid.Place.Confidence.ShouldBeGreaterThan(0);
         raid.Fatalities.ShouldBe(1);
         raid.Arrests.ShouldBe(2);
         raid.DateStart.ShouldBe("2020-01-24");

@@ -236,4 +236,14 @@ public class PlaceRuleTests(RegionGazetteer fixture) : IClassFixture<RegionGazet
     {
         One(new PlaceQuery("Manbij", "in", []), new PlaceQuery("Saraqib", "article:in", [])).ShouldNotBeNull().Place.GeonameId.ShouldBe(167357);
     }
+
+    [Fact]
+    public void An_Arabic_spelling_with_other_long_vowels_reaches_the_place_beside_the_incidents_governorate()
+    {
+        // "المزاريب" for "المزيريب" (al-Muzayrib), in Daraa.
+        var result = One(new PlaceQuery("المزاريب", "in", []), new PlaceQuery("درعا", "in", [])).ShouldNotBeNull();
+
+        result.Place.GeonameId.ShouldBe(166503);
+        result.Rule.ShouldContain("skeleton");
+    }
 }

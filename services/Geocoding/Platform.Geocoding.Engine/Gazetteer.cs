@@ -118,6 +118,7 @@ public sealed class Gazetteer
         gazetteer._byName.Compact();
         gazetteer._bySkeleton.Compact();
         gazetteer._byLoose.Compact();
+        gazetteer._byArabicSkeleton.Compact();
         gazetteer.Report = new GazetteerLoadReport(gazetteer._places.Count, gazetteer._byName.Count, malformed, files);
         return gazetteer;
     }
@@ -176,6 +177,10 @@ public sealed class Gazetteer
                 if (name.Length > 0 && name[0] < '\u0250')
                 {
                     AddSkeleton(name, index);
+                }
+                else if (name.Length > 0 && name[0] is >= '\u0600' and <= '\u06FF')
+                {
+                    AddKey(_byArabicSkeleton, ArabicSkeleton(name.ToString()), index);
                 }
             }
         }
@@ -380,6 +385,46 @@ public sealed class Gazetteer
             appendWord(WithoutGluedArticle(whole), builder);
         }
         return builder.ToString();
+    }
+
+    private readonly PostingIndex _byArabicSkeleton = new();
+
+    /// <summary>
+    /// The skeleton of an Arabic name: folded, the article dropped, the long vowels ا و ي dropped after a word's first
+    /// letter, doubled letters single. "المزاريب" and "المزيريب" both give "مزرب".
+    /// </summary>
+    public static string ArabicSkeleton(string name)
+    {
+        var key = NameKey(name);
+        var builder = new System.Text.StringBuilder(key.Length);
+        foreach (var word in key.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (word[0] is not (>= '\u0600' and <= '\u06FF'))
+            {
+                return "";
+            }
+            if (builder.Length > 0)
+            {
+                builder.Append(' ');
+            }
+            var start = builder.Length;
+            for (var i = 0; i < word.Length; i++)
+            {
+                if (i > 0 && word[i] is 'ا' or 'و' or 'ي' || builder.Length > start && builder[^1] == word[i])
+                {
+                    continue;
+                }
+                builder.Append(word[i]);
+            }
+        }
+        return builder.ToString();
+    }
+
+    /// <summary>Places with an Arabic name of the same skeleton (<see cref="ArabicSkeleton"/>), of four letters or more.</summary>
+    public IReadOnlyList<GazetteerPlace> FindByArabicSkeleton(string name)
+    {
+        var skeleton = ArabicSkeleton(name);
+        return skeleton.Count(c => c != ' ') < 4 ? [] : _byArabicSkeleton.Find(skeleton).Select(i => _places[i]).ToList();
     }
 
     /// <summary>Places one of whose Latin names has the same vowel-class key (<see cref="LooseKey"/>), of three letters or more.</summary>

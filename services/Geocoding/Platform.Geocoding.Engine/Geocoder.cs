@@ -425,7 +425,9 @@ public sealed class Geocoder(Gazetteer gazetteer, string? defaultFocus = null)
     {
         if (Tokenizer.IsArabic(name))
         {
-            return null;
+            // "المزاريب" for "المزيريب": the same consonants, other long vowels.
+            var arabic = gazetteer.FindByArabicSkeleton(name);
+            return arabic.Count == 0 ? null : new Prefix(name, arabic.Select(place => (place, false)).ToList(), Fuzzy: true, "skeleton");
         }
         var spelling = gazetteer.FindByLooseKey(name);
         var variants = spelling.Concat(gazetteer.FindBySkeleton(name)).DistinctBy(p => p.GeonameId).ToList();
@@ -499,7 +501,7 @@ public sealed class Geocoder(Gazetteer gazetteer, string? defaultFocus = null)
     /// </summary>
     private Found? SkeletonInstead(Prefix prefix, IReadOnlyList<string> hints, Context context)
     {
-        if (prefix.Fuzzy || Tokenizer.IsArabic(prefix.Text))
+        if (prefix.Fuzzy)
         {
             return null;
         }
@@ -572,7 +574,7 @@ public sealed class Geocoder(Gazetteer gazetteer, string? defaultFocus = null)
             // long enough to be specific whose every homonym lies in one country.
             var inCountry = context.Focus is null
                 ? notable || prefix.How.StartsWith("prefix", StringComparison.Ordinal) || prefix.Candidates.Select(c => c.Place.CountryCode).Distinct().Count() == 1
-                    && Gazetteer.Skeleton(prefix.Text).Count(char.IsLetter) >= 4
+                    && SkeletonLetters(prefix.Text) >= 4
                 : context.Countries.Contains(place.CountryCode);
             // A variant far from the incident's other places is another place of a similar name.
             if (hintPlaces.Count > 0 && !supported && !notable)
@@ -581,7 +583,7 @@ public sealed class Geocoder(Gazetteer gazetteer, string? defaultFocus = null)
             }
             // In the article's own country, a variant long enough to be specific (four letters of skeleton) is admitted.
             return supported || inCountry && (notable || prefix.How != "skeleton"
-                || context.Focus == place.CountryCode && Gazetteer.Skeleton(prefix.Text).Count(char.IsLetter) >= 4);
+                || context.Focus == place.CountryCode && SkeletonLetters(prefix.Text) >= 4);
         }
         if (!context.Allows(place) && !supported && (free || !notable))
         {
@@ -627,6 +629,9 @@ public sealed class Geocoder(Gazetteer gazetteer, string? defaultFocus = null)
         }
         return 1 - (double)previous[b.Length] / Math.Max(a.Length, b.Length);
     }
+
+    private static int SkeletonLetters(string name) =>
+        (Tokenizer.IsArabic(name) ? Gazetteer.ArabicSkeleton(name) : Gazetteer.Skeleton(name)).Count(char.IsLetter);
 
     private static bool IsSupported(GazetteerPlace place, List<GazetteerPlace> hintPlaces) =>
         hintPlaces.Any(h => h.GeonameId != place.GeonameId && h.CountryCode == place.CountryCode

@@ -76,6 +76,11 @@ public static class ErrorAnalysis
             return ("no trigger", null);
         }
         var sameType = predicted.Where(p => p.EventType == missed.EventType).OrderBy(p => Scorer.Distance(missed, p)).FirstOrDefault();
+        if (sameType is not null && sameType.Date is { } d && missed.Date is { } m && Scorer.Overlap(d, m))
+        {
+            // The article reports more events of this type than were found: the prediction went to another of them.
+            return ("one incident found for several of this type and date", sameType);
+        }
         if (sameType is not null)
         {
             return ($"date differs ({sameType.Date?.Start}..{sameType.Date?.End} for {missed.Date?.Start}..{missed.Date?.End})", sameType);

@@ -40,7 +40,10 @@ public sealed class IncidentsExtractedConsumer(Geocoder geocoder, ILogger<Incide
         NullIfEmpty(result.Place.Admin2Code),
         result.Admin2Name,
         result.MatchedText,
-        result.Confidence);
+        result.Confidence,
+        result.Mention,
+        result.Rule,
+        result.RunnersUp.Count == 0 ? null : string.Join("; ", result.RunnersUp.Select(r => $"{r.Name} ({r.GeonameId})")));
 
     private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
 }

@@ -17,7 +17,10 @@ public sealed record IncidentPlace(
     string? Admin2Code,
     string? Admin2Name,
     string MatchedText,
-    double Confidence);
+    double Confidence,
+    string? Mention = null,
+    string? Rule = null,
+    string? RunnersUp = null);
 
 public sealed record IncidentEvidence(int Start, int Length, string Text);
 

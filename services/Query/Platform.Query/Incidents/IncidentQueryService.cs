@@ -532,6 +532,9 @@ public sealed class IncidentQueryService(IQuerySession session, IDocumentStore s
                 Admin2Code = place.Admin2Code ?? "",
                 Admin2Name = place.Admin2Name ?? "",
                 MatchedText = place.MatchedText,
+                Confidence = place.Confidence,
+                Rule = place.Rule ?? "",
+                RunnersUp = place.RunnersUp ?? "",
             };
         }
         proto.Sources.AddRange(incident.Sources.Select(s => new Source

@@ -136,7 +136,7 @@ public static class IncidentMapping
         var article = message.Article;
         var place = geocoded.Place is { } p
             ? new IncidentPlace(p.GeonameId, p.Name, p.Latitude, p.Longitude, p.Precision, p.CountryCode,
-                p.Admin1Code, p.Admin1Name, p.Admin2Code, p.Admin2Name, p.MatchedText, p.Confidence)
+                p.Admin1Code, p.Admin1Name, p.Admin2Code, p.Admin2Name, p.MatchedText, p.Confidence, p.Mention, p.Rule, p.RunnersUp)
             : null;
         return new IncidentReport(
             incident.EventType,
