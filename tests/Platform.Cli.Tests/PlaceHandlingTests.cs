@@ -10,7 +10,7 @@ namespace Platform.Cli.Tests;
 public sealed class PipelineFixture
 {
     public ArticlePipeline Pipeline { get; } =
-        new(new IncidentExtractor(), new Geocoder(Gazetteer.Load(new GazetteerOptions { Directory = RepositoryPaths.Gazetteer })));
+        new(new IncidentExtractor(), new Geocoder(Gazetteer.Load(new GazetteerOptions { Directory = RepositoryPaths.Gazetteer }), EvaluationCommands.DefaultFocus));
 }
 
 public class PlaceHandlingTests(PipelineFixture fixture) : IClassFixture<PipelineFixture>

@@ -47,6 +47,7 @@ public sealed class ArticlePipeline(IncidentExtractor extractor, Geocoder geocod
         EvidenceStart = incident.Evidence.Start,
         EvidenceLength = incident.Evidence.Length,
         SourceCue = incident.SourceCue,
+        PlaceAdmin1 = place is null ? null : $"{place.Place.CountryCode}.{place.Place.Admin1Code}",
         PlaceRule = place is null ? null : $"{place.Rule} (mention \"{place.Mention}\", matched \"{place.MatchedText}\", confidence {place.Confidence:0.00})",
         PlaceRunnersUp = place?.RunnersUp.Select(r => $"{r.Name} ({r.CountryCode}, {r.GeonameId})").ToList(),
         PlaceMentions = incident.Places.Select(p => p.Hints.Count == 0 ? $"{p.Relation}: {p.Name}" : $"{p.Relation}: {p.Name} ({string.Join("; ", p.Hints)})").ToList(),

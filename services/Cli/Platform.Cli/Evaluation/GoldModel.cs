@@ -21,6 +21,7 @@ public sealed record GoldIncident
     [JsonPropertyName("evidence_length"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? EvidenceLength { get; init; }
     [JsonPropertyName("actor_aliases"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public Dictionary<string, string>? ActorAliases { get; init; }
     [JsonPropertyName("place_mentions"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public List<string>? PlaceMentions { get; init; }
+    [JsonPropertyName("place_admin1"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? PlaceAdmin1 { get; init; }
     [JsonPropertyName("place_rule"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? PlaceRule { get; init; }
     [JsonPropertyName("place_runners_up"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public List<string>? PlaceRunnersUp { get; init; }
     [JsonPropertyName("source_cue"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? SourceCue { get; init; }
