@@ -78,3 +78,20 @@ public class PlaceMentionTests
         incident.Places.ShouldContain(p => p.Name == "Saraqib");
     }
 }
+
+public class BattleWithShellingTests
+{
+    private static readonly IncidentExtractor Extractor = new();
+
+    [Theory]
+    [InlineData("Regime forces shelled the town of Kafr Nabl on Monday amid clashes with rebel factions.")]
+    [InlineData("Rebels clashed with regime forces in the town of Kafr Nabl on Monday. The clashes were accompanied by an exchange of shelling.")]
+    [InlineData("اشتبكت فصائل المعارضة مع قوات النظام في بلدة كفرنبل، وسط قصف مدفعي متبادل.")]
+    public void A_clash_with_shelling_around_it_is_one_battle(string text)
+    {
+        var incident = Extractor.Extract(new ExtractionInput(text, Platform.Text.Tokenizer.IsArabic(text[..1]) ? "ar" : "en", new DateOnly(2020, 2, 4)))
+            .ShouldHaveSingleItem();
+
+        incident.EventType.ShouldBe("Battles");
+    }
+}

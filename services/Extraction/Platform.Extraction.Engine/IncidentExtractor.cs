@@ -68,7 +68,7 @@ public sealed class IncidentExtractor(Lexicon lexicon, string version)
                 continue;
             }
             if (frame.HasNoOwnPlace && frames.Count > 0 && frame.Sentence - frames[^1].LastSentence <= 2
-                && frames[^1].EventType == frame.EventType)
+                && (frames[^1].EventType == frame.EventType || frames[^1].EventType == "Battles" && frame.EventType == "Explosions/Remote violence"))
             {
                 frames[^1].Absorb(frame);
                 continue;
@@ -272,9 +272,12 @@ public sealed class IncidentExtractor(Lexicon lexicon, string version)
         }
     }
 
+    // A clash with shelling or air strikes around it is a battle (as ACLED codes it): Battles lead a sentence that also
+    // reports remote violence.
     private static int Severity(string eventType) => eventType switch
     {
-        "Battles" or "Explosions/Remote violence" or "Violence against civilians" => 3,
+        "Battles" => 4,
+        "Explosions/Remote violence" or "Violence against civilians" => 3,
         "Riots" or "Protests" => 2,
         _ => 1,
     };
