@@ -246,4 +246,22 @@ public class PlaceRuleTests(RegionGazetteer fixture) : IClassFixture<RegionGazet
         result.Place.GeonameId.ShouldBe(166503);
         result.Rule.ShouldContain("skeleton");
     }
+
+    [Fact]
+    public void A_district_named_after_its_seat_is_the_seat_with_precision_2()
+    {
+        var result = One(new PlaceQuery("Duma", "region", [])).ShouldNotBeNull();
+
+        result.Place.GeonameId.ShouldBe(170592);
+        result.Precision.ShouldBe(2);
+    }
+
+    [Fact]
+    public void The_countryside_of_a_town_in_its_governorate_is_the_towns_countryside_not_the_governorates_city()
+    {
+        var result = One(new PlaceQuery("Ma'arrat An Nu'man", "countryside-of", []), new PlaceQuery("Idleb", "in", [])).ShouldNotBeNull();
+
+        result.Place.GeonameId.ShouldBe(167611);
+        result.Precision.ShouldBe(2);
+    }
 }

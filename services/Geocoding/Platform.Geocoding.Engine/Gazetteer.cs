@@ -470,7 +470,7 @@ public sealed class Gazetteer
             return word[2..];
         }
         // "eljoz", "alhasakah": al/el glued before a consonant, when a name of three letters or more is left.
-        return word.Length > 5 && word[0] is 'a' or 'e' && word[1] == 'l' && !(word[2] is 'a' or 'e' or 'i' or 'o' or 'u' or 'y' or 'w' or 'l')
+        return word.Length >= 5 && word[0] is 'a' or 'e' && word[1] == 'l' && !(word[2] is 'a' or 'e' or 'i' or 'o' or 'u' or 'y' or 'w' or 'l')
             ? word[2..]
             : word;
     }

@@ -276,12 +276,18 @@ public sealed class Geocoder(Gazetteer gazetteer, string? defaultFocus = null)
             .ThenBy(r => r.Order)
             .First();
         var unknownBefore = unresolvedCued.Any(u => u.Order < container.Order);
-        if (container.Found.Place.FeatureClass == "A" || container.Mention.Relation == "region")
+        if (container.Found.Place.FeatureClass == "A")
         {
-            var region = container.Found.Place.FeatureClass == "A" ? container.Found : Governorate(container.Found) ?? container.Found;
-            return Build(region, 3, container.Mention.Name, $"fallback:region {container.Found.How}");
+            return Build(container.Found, 3, container.Mention.Name, $"fallback:region {container.Found.How}");
         }
-        if (container.Mention.Relation == "in" && unknownBefore && Governorate(container.Found) is { } governorate)
+        if (container.Mention.Relation == "region")
+        {
+            // "Idlib province" is the governorate; "Duma district" is the district of its seat, Duma, precision 2.
+            return container.Found.NamesGovernorate && Governorate(container.Found) is { } province
+                ? Build(province, 3, container.Mention.Name, $"fallback:region {container.Found.How}")
+                : Build(container.Found, 2, container.Mention.Name, $"fallback:district seat {container.Found.How}");
+        }
+        if (container.Mention.Relation == "in" && unknownBefore && container.Found.NamesGovernorate && Governorate(container.Found) is { } governorate)
         {
             // "Ftireh front in Idleb" with Ftireh unknown: Idleb is the governorate that contains it.
             return Build(governorate, 3, container.Mention.Name, $"fallback:governorate {container.Found.How}");
@@ -300,11 +306,14 @@ public sealed class Geocoder(Gazetteer gazetteer, string? defaultFocus = null)
         {
             return true;
         }
+        // "the countryside of Ma'arrat an-Nu'man in Idleb": a governorate's namesake city contains any other place of the
+        // governorate the incident names, its countryside included.
         return all.Any(other => !ReferenceEquals(other, r) && other.Found.Place.GeonameId != r.Found.Place.GeonameId
-            && other.Found.Place.FeatureClass == "P" && other.Mention.Relation is not ("countryside-of" or "region")
+            && other.Found.Place.FeatureClass == "P"
             && other.Found.Place.CountryCode == r.Found.Place.CountryCode && other.Found.Place.Admin1Code == r.Found.Place.Admin1Code
             && (r.Found.NamesGovernorate && !other.Found.NamesGovernorate
-                || r.Order > other.Order && r.Found.Place.Population >= ContainingCityPopulation && r.Found.Place.Population > 10 * other.Found.Place.Population));
+                || other.Mention.Relation is not ("countryside-of" or "region") && 
+                r.Order > other.Order && r.Found.Place.Population >= ContainingCityPopulation && r.Found.Place.Population > 10 * other.Found.Place.Population));
     }
 
     // "X in Y" where Y is a city ten times X's size: Y is where X is, not a second place. (GeoNames' feature codes do not
@@ -577,7 +586,7 @@ public sealed class Geocoder(Gazetteer gazetteer, string? defaultFocus = null)
                     && SkeletonLetters(prefix.Text) >= 4
                 : context.Countries.Contains(place.CountryCode);
             // A variant far from the incident's other places is another place of a similar name.
-            if (hintPlaces.Count > 0 && !supported && !notable)
+            if (hintPlaces.Count > 0 && !supported && !notable && !place.FeatureCode.StartsWith("PPLA", StringComparison.Ordinal))
             {
                 return false;
             }
