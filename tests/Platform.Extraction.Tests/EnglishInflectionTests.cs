@@ -95,3 +95,16 @@ public class BattleWithShellingTests
         incident.EventType.ShouldBe("Battles");
     }
 }
+
+public class CombatantVictimTests
+{
+    private static readonly IncidentExtractor Extractor = new();
+
+    [Theory]
+    [InlineData("Unknown gunmen shot and killed a soldier in the town of Kafr Nabl on Monday.", "Battles")]
+    [InlineData("Unknown gunmen shot and killed two civilians in the town of Kafr Nabl on Monday.", "Violence against civilians")]
+    public void An_attack_on_a_combatant_is_a_battle_and_on_civilians_violence_against_civilians(string text, string eventType)
+    {
+        Extractor.Extract(new ExtractionInput(text, "en", new DateOnly(2020, 2, 4))).ShouldHaveSingleItem().EventType.ShouldBe(eventType);
+    }
+}

@@ -238,8 +238,16 @@ public sealed class IncidentExtractor(Lexicon lexicon, string version)
                 ? new PlaceFound(text, PlaceMentionFinder.CountryMention, [c.Entry.Value.Value], SpanOf(folded, tokens, c.First, c.Last))
                 : null!)
             .ToList();
+        var (eventType, subEventType) = (trigger.Entry.Value.EventType, trigger.Entry.Value.SubEventType);
+        if (eventType == "Violence against civilians" && subEventType == "Attack"
+            && cues.Any(c => c.Entry.Value.Kind == "combatant") && !cues.Any(c => c.Entry.Value.Kind == "victim"))
+        {
+            // "gunmen shot and killed a QSD fighter": violence against a combatant is a battle, as ACLED codes it.
+            (eventType, subEventType) = ("Battles", "Armed clash");
+            rules["event_type"] += " (victim a combatant)";
+        }
         return new Frame(
-            trigger.Entry.Value.EventType, trigger.Entry.Value.SubEventType, actors, places.Select(p => p.Place).ToList(),
+            eventType, subEventType, actors, places.Select(p => p.Place).ToList(),
             dateStart, dateEnd, fatalities, arrests, source, evidence, rules, sentence) { Countries = countries };
     }
 
