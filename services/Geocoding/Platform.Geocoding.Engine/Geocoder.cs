@@ -53,7 +53,7 @@ public sealed class Geocoder(Gazetteer gazetteer, string? defaultFocus = null)
     {
         "خربه", "تل", "عين", "راس", "جبل", "وادي", "بير", "دير", "كفر", "ام", "ابو", "قريه", "حي", "مزرعه", "بني", "بيت", "سوق", "مدينه",
         "khirbet", "khirbat", "tell", "tall", "tel", "tal", "til", "ain", "ayn", "ein", "ras", "jabal", "jebel", "wadi", "bir", "deir",
-        "dayr", "dair", "kafr", "kfar", "umm", "abu", "hay", "bani", "beni", "beit", "bayt", "souq", "suq", "tir", "jisr", "sadd", "jsr", "سد", "جسر",
+        "dayr", "dair", "kafr", "kfar", "umm", "abu", "hay", "bani", "beni", "beit", "bayt", "souq", "suq", "tir", "jisr", "sadd", "jsr", "سد", "جسر", "sheikh", "shaykh", "shaikh", "sheik", "شيخ",
     };
 
     // The same written form, article included, outweighs a larger town that shares the bare name.
@@ -146,8 +146,10 @@ public sealed class Geocoder(Gazetteer gazetteer, string? defaultFocus = null)
             }
         }
         var ranked = votes.OrderByDescending(v => v.Value).ToList();
+        // A tie goes to the deployment's default country when it is among the tied.
         var focus = ranked.Count == 0 ? defaultFocus
-            : ranked.Count > 1 && ranked[0].Value == ranked[1].Value ? null
+            : ranked.Count > 1 && ranked[0].Value == ranked[1].Value
+                ? ranked.TakeWhile(v => v.Value == ranked[0].Value).Any(v => v.Key == defaultFocus) ? defaultFocus : null
             : ranked[0].Key;
         if (focus is not null)
         {
