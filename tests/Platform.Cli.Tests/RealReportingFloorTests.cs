@@ -58,7 +58,7 @@ public class RealReportingFloorTests(PipelineFixture fixture) : IClassFixture<Pi
         }
 
         ((double)inGovernorate / articles.Count).ShouldBeGreaterThanOrEqualTo(0.75);
-        abroadUnnamed.ShouldBeLessThanOrEqualTo(15);
+        abroadUnnamed.ShouldBeLessThanOrEqualTo(10);
     }
 
     private static bool NamesCountry(string text, string country) => country switch
