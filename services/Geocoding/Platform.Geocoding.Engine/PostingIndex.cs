@@ -58,14 +58,7 @@ internal sealed class PostingIndex
         _byHash.TrimExcess();
     }
 
-    /// <summary>FNV-1a over the UTF-16 code units: the same in every process, unlike string hash codes.</summary>
-    private static long Hash(ReadOnlySpan<char> key)
-    {
-        var hash = 14695981039346656037UL;
-        foreach (var c in key)
-        {
-            hash = (hash ^ c) * 1099511628211UL;
-        }
-        return (long)hash;
-    }
+    /// <summary>XxHash3 of the key's UTF-16 code units: the same in every process, unlike string hash codes.</summary>
+    private static long Hash(ReadOnlySpan<char> key) =>
+        (long)System.IO.Hashing.XxHash3.HashToUInt64(System.Runtime.InteropServices.MemoryMarshal.AsBytes(key));
 }
