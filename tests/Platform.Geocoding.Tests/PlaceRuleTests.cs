@@ -264,4 +264,14 @@ public class PlaceRuleTests(RegionGazetteer fixture) : IClassFixture<RegionGazet
         result.Place.GeonameId.ShouldBe(167611);
         result.Precision.ShouldBe(2);
     }
+
+    [Fact]
+    public void A_homonym_far_from_the_incidents_other_place_gives_way_to_it()
+    {
+        // "حي المثنى في الموصل": the Iraqi governorate of al-Muthanna is 350 km from Mosul; the neighbourhood is in Mosul.
+        var result = One(new PlaceQuery("المثنى", "in", []), new PlaceQuery("الموصل", "in", [])).ShouldNotBeNull();
+
+        result.Place.Name.ShouldBe("Mosul");
+        result.Precision.ShouldBe(2);
+    }
 }

@@ -106,8 +106,11 @@ public sealed class IncidentExtractor(Lexicon lexicon, string version)
         var countries = frames.Concat(leads).SelectMany(f => f.Countries)
             .Concat(setting.Where(p => p.Relation == PlaceMentionFinder.CountryMention))
             .DistinctBy(c => c.Hints[0]).ToList();
+        // Cued names of the setting before free ones, each in text order.
         var settingPlaces = setting.Where(p => p.Relation != PlaceMentionFinder.CountryMention && p.Relation != "between")
-            .DistinctBy(p => p.Span.Start).ToList();
+            .DistinctBy(p => p.Span.Start)
+            .OrderBy(p => p.Relation == PlaceMentionFinder.FreeMention ? 1 : 0).ThenBy(p => p.Span.Start)
+            .ToList();
         if (countries.Count == 0 && settingPlaces.Count == 0)
         {
             return incidents;

@@ -248,8 +248,19 @@ public sealed class Geocoder(Gazetteer gazetteer, string? defaultFocus = null)
             return HintFallback(mentions, context);
         }
         // The place the event happened at: the first mention that names a place itself, not a container of another.
-        var specific = resolved.FirstOrDefault(r => !IsContainer(r, resolved));
-        var unknownFirst = specific is null ? null : unresolvedCued.FirstOrDefault(u => u.Order < specific.Order && u.Mention.Relation != "between").Mention;
+        // When every place lies far from the others, the largest is the one the others are read against.
+        var specific = resolved.FirstOrDefault(r => !IsContainer(r, resolved) && !IsIsolated(r, resolved))
+            ?? resolved.Where(r => !IsContainer(r, resolved)).OrderByDescending(r => r.Found.Place.Population).ThenBy(r => r.Order).FirstOrDefault();
+        // A cued name before the chosen one that is unknown, or known only far away, is where the event is inside it.
+        var unknownFirst = specific is null ? null
+            : unresolvedCued.FirstOrDefault(u => u.Order < specific.Order && u.Mention.Relation != "between").Mention;
+        // A name known only far away is a part of the chosen place the gazetteer lacks (a neighbourhood): its town.
+        var farFirst = specific is null || unknownFirst is not null ? null
+            : resolved.FirstOrDefault(r => r.Order < specific.Order && r.Mention.Relation is not (FreeMention or "between") && IsIsolated(r, resolved));
+        if (farFirst is not null && specific!.Mention.Relation is "in" or FreeMention)
+        {
+            return Build(specific.Found, 2, specific.Mention.Name, $"fallback:place of far \"{farFirst.Mention.Name}\" {specific.Found.How}");
+        }
         if (specific is not null && unknownFirst is not null && specific.Mention.Relation is "in" or FreeMention)
         {
             // An unknown place named before: the known one is where it lies, not the place itself. A neighbourhood, front or
@@ -317,6 +328,16 @@ public sealed class Geocoder(Gazetteer gazetteer, string? defaultFocus = null)
                 || other.Mention.Relation is not ("countryside-of" or "region") && 
                 r.Order > other.Order && r.Found.Place.Population >= ContainingCityPopulation && r.Found.Place.Population > 10 * other.Found.Place.Population));
     }
+
+    /// <summary>
+    /// A homonym far from every other place the incident names, with nothing tying it to them ("المثنى" in Mosul is a
+    /// neighbourhood, not the Iraqi governorate of that name 350 km south): another mention is the better guess.
+    /// </summary>
+    private static bool IsIsolated(Resolution r, List<Resolution> all) =>
+        !r.Found.Supported && all.Count > 1
+        && all.Where(o => !ReferenceEquals(o, r)).All(o => Distance.Km(o.Found.Place, r.Found.Place) > IsolatedKm);
+
+    private const double IsolatedKm = 100;
 
     // "X in Y" where Y is a city ten times X's size: Y is where X is, not a second place. (GeoNames' feature codes do not
     // tell: Raqqa and Idlib are plain PPL rows, Ein Issa is a PPLA3.)
