@@ -103,8 +103,22 @@ public class CombatantVictimTests
     [Theory]
     [InlineData("Unknown gunmen shot and killed a soldier in the town of Kafr Nabl on Monday.", "Battles")]
     [InlineData("Unknown gunmen shot and killed two civilians in the town of Kafr Nabl on Monday.", "Violence against civilians")]
+    [InlineData("Militants executed a shepherd in the town of Kafr Nabl on Monday.", "Violence against civilians")]
+    [InlineData("A soldier was shot dead in the town of Kafr Nabl on Monday.", "Battles")]
     public void An_attack_on_a_combatant_is_a_battle_and_on_civilians_violence_against_civilians(string text, string eventType)
     {
         Extractor.Extract(new ExtractionInput(text, "en", new DateOnly(2020, 2, 4))).ShouldHaveSingleItem().EventType.ShouldBe(eventType);
+    }
+}
+
+public class FrontNameTests
+{
+    [Fact]
+    public void A_front_named_after_a_village_is_an_area_of_it_not_a_group()
+    {
+        var incident = new IncidentExtractor().Extract(new ExtractionInput("Regime forces clashed with rebels on the Kafr Nabl front on Monday.", "en",
+            new DateOnly(2020, 2, 4))).ShouldHaveSingleItem();
+
+        incident.Places.ShouldContain(p => p.Name == "Kafr Nabl" && p.Relation == "area");
     }
 }

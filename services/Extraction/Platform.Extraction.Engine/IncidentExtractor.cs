@@ -237,13 +237,13 @@ public sealed class IncidentExtractor(Lexicon lexicon, string version)
         var evidence = new Span(start, length, input.Text.Substring(start, length));
 
         var countries = cues.Where(c => c.Entry.Value.Kind == "country")
-            .Select(c => OriginalText(folded, tokens, c.First, c.Last) is var text
-                ? new PlaceFound(text, PlaceMentionFinder.CountryMention, [c.Entry.Value.Value], SpanOf(folded, tokens, c.First, c.Last))
-                : null!)
+            .Select(c => new PlaceFound(OriginalText(folded, tokens, c.First, c.Last), PlaceMentionFinder.CountryMention, [c.Entry.Value.Value],
+                SpanOf(folded, tokens, c.First, c.Last)))
             .ToList();
         var (eventType, subEventType) = (trigger.Entry.Value.EventType, trigger.Entry.Value.SubEventType);
         if (eventType == "Violence against civilians" && subEventType == "Attack"
-            && cues.Any(c => c.Entry.Value.Kind == "combatant") && !cues.Any(c => c.Entry.Value.Kind == "victim"))
+            && cues.Any(c => c.Entry.Value.Kind == "combatant" && IsVictimPosition(tokens, c.First, trigger))
+            && !cues.Any(c => c.Entry.Value.Kind == "victim"))
         {
             // "gunmen shot and killed a QSD fighter": violence against a combatant is a battle, as ACLED codes it.
             (eventType, subEventType) = ("Battles", "Armed clash");
@@ -252,6 +252,26 @@ public sealed class IncidentExtractor(Lexicon lexicon, string version)
         return new Frame(
             eventType, subEventType, actors, places.Select(p => p.Place).ToList(),
             dateStart, dateEnd, fatalities, arrests, source, evidence, rules, sentence) { Countries = countries };
+    }
+
+    /// <summary>
+    /// Whether a word is the trigger's object: after it ("shot and killed a soldier"), or before it in the passive ("a
+    /// soldier was shot dead"); not the subject ("militants executed a shepherd").
+    /// </summary>
+    private static bool IsVictimPosition(List<Token> tokens, int at, PhraseMatch<(string EventType, string SubEventType, string[] Requires)> trigger)
+    {
+        if (at > trigger.Last)
+        {
+            return true;
+        }
+        for (var i = at + 1; i < trigger.First; i++)
+        {
+            if (tokens[i].Text is "was" or "were" or "been")
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static readonly HashSet<string> NonCombatants = new(StringComparer.Ordinal) { "civilians", "protesters" };
@@ -571,6 +591,7 @@ public sealed class IncidentExtractor(Lexicon lexicon, string version)
                     Rules[field] = $"{rule} (sentence {later.Sentence + 1})";
                 }
             }
+            Countries.AddRange(later.Countries);
             Fatalities = Max(Fatalities, later.Fatalities);
             Arrests = Max(Arrests, later.Arrests);
             LastSentence = Math.Max(LastSentence, later.Sentence);

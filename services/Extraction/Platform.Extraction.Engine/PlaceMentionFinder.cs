@@ -113,7 +113,7 @@ internal sealed class PlaceMentionFinder(Lexicon lexicon)
             {
                 continue;
             }
-            if (relation == "between" && BetweenSecond(tokens, first, last) is { } and)
+            if (relation == "between" && BetweenSecond(folded, tokens, first, last) is { } and)
             {
                 // "بين دير الزور والميادين", "between Deir ez-Zor and al-Mayadin": the first place, with the second as hint.
                 last = and - 1;
@@ -285,9 +285,9 @@ internal sealed class PlaceMentionFinder(Lexicon lexicon)
             or "bin" or "ibn" or "bani" or "beni" or "abu" or "umm" or "um" or "om";
 
     /// <summary>Where the second name of "between X and Y" starts: the "and", or the Arabic word carrying و.</summary>
-    private static int? BetweenSecond(List<Token> tokens, int first, int last)
+    private static int? BetweenSecond(FoldedText folded, List<Token> tokens, int first, int last)
     {
-        for (var i = first + 1; i < tokens.Count && i <= Math.Max(last, first + 3); i++)
+        for (var i = first + 1; i < tokens.Count && i <= Math.Max(last, first + 3) && !SeparatedByPunctuation(folded, tokens, i - 1, i); i++)
         {
             if (tokens[i].Text == "and" || Tokenizer.IsArabic(tokens[i].Text) && tokens[i].Text.Length > 2 && tokens[i].Text[0] == 'و')
             {
@@ -302,7 +302,8 @@ internal sealed class PlaceMentionFinder(Lexicon lexicon)
 
     private bool IsAnyCue(List<Token> tokens, int index) =>
         lexicon.Cues.MatchAt(tokens, index).Any(m => m.Entry.Value.Kind is "place" or "date" or "weekday" or "source" or "modality" or "direction" or "stop"
-            or "killed" or "arrested" or "number" or "month" or "eventive" or "victim" or "not-place" or "organisation" or "country")
+            or "killed" or "arrested" or "number" or "month" or "eventive" or "victim" or "not-place" or "organisation" or "country"
+            or "combatant")
         || lexicon.Triggers.MatchAt(tokens, index).Any() || lexicon.Actors.MatchAt(tokens, index).Any();
 
     public static bool SeparatedByPunctuation(FoldedText folded, List<Token> tokens, int left, int right)

@@ -298,14 +298,14 @@ public sealed class Gazetteer
         return ((long)string.GetHashCode(folded[..length]) << 32) | (uint)index;
     }
 
-    // Transliteration variants ("Dayr az Zawr", "Deir ez-Zor", "Kamishli") are found through a consonant skeleton of
-    // the ASCII name, kept for towns, cities and admin areas only: that is where spellings vary, and it keeps an
-    // allCountries load small.
+    // Transliteration variants ("Dayr az Zawr", "Deir ez-Zor", "Kamishli") are found through a consonant skeleton and a
+    // vowel-class spelling key of every Latin name (primary and alternate) of populated places and admin areas.
     private readonly PostingIndex _bySkeleton = new();
 
 
     // The worldwide dump keeps skeletons of its towns, cities and admin areas only, by their primary name: that is where
-    // spellings vary, and it keeps an allCountries load small. A country file indexes every place and its Latin names.
+    // spellings vary, and it keeps an allCountries load small. A country file indexes every populated place and admin
+    // area, by all its Latin names.
     private bool IsAllCountries { get; set; }
 
     private bool IsSkeletonIndexed(GazetteerPlace place) =>

@@ -83,7 +83,10 @@ public sealed class Geocoder(Gazetteer gazetteer, string? defaultFocus = null)
         return incidents.Select(mentions => Resolve(mentions, context)).ToList();
     }
 
-    /// <summary>The country most of the article's unambiguous place names lie in; null when none or tied.</summary>
+    /// <summary>
+    /// The country most of the article's unambiguous place names lie in; the default focus when there are none (or it is
+    /// among the tied); null when tied otherwise.
+    /// </summary>
     public string? CountryFocus(IEnumerable<PlaceQuery> mentions) => ArticleContext(mentions).Focus;
 
     // A place the article names says where it is twice as loudly as a country it names.
@@ -92,8 +95,6 @@ public sealed class Geocoder(Gazetteer gazetteer, string? defaultFocus = null)
     /// <summary>What the whole article says about where it is: the focus country and every country it names.</summary>
     private sealed record Context(string? Focus, IReadOnlySet<string> Countries)
     {
-        public static readonly Context None = new(null, new HashSet<string>());
-
         public bool Allows(GazetteerPlace place) => Countries.Count == 0 || Countries.Contains(place.CountryCode);
     }
 
@@ -101,7 +102,8 @@ public sealed class Geocoder(Gazetteer gazetteer, string? defaultFocus = null)
     {
         var votes = new Dictionary<string, int>(StringComparer.Ordinal);
         var named = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var any in mentions)
+        // The article's countries and setting travel with every incident: count each mention once.
+        foreach (var any in mentions.DistinctBy(m => (m.Relation, m.Name, string.Join('|', m.Hints))))
         {
             var mention = any.Relation.StartsWith(ArticlePrefix, StringComparison.Ordinal) ? any with { Relation = any.Relation[ArticlePrefix.Length..] } : any;
             if (mention.Relation == CountryMention)
@@ -117,7 +119,7 @@ public sealed class Geocoder(Gazetteer gazetteer, string? defaultFocus = null)
             }
             // A single Arabic word found in running text is too weak to say what the article is about.
             var names = mention.Relation == FreeMention
-                ? KnownNames(mention.Name).Where(n => !Tokenizer.IsArabic(n.Text) || n.Text.Contains(' ', StringComparison.Ordinal)).Select(n => n.Candidates)
+                ? KnownNames(mention.Name).Where(n => !n.Fuzzy && (!Tokenizer.IsArabic(n.Text) || n.Text.Contains(' ', StringComparison.Ordinal))).Select(n => n.Candidates)
                 : mention.Hints.Prepend(mention.Name).Select(name => LongestKnownPrefix(name) is { Fuzzy: false } prefix ? prefix.Candidates : null);
             foreach (var candidates in names)
             {
@@ -381,6 +383,11 @@ public sealed class Geocoder(Gazetteer gazetteer, string? defaultFocus = null)
     private Prefix? LongestKnownPrefix(string name)
     {
         var tokens = Tokenizer.Tokenize(TextFolding.Fold(name)).Select(t => t.Text).ToList();
+        // "an", "al", "Um": a Latin name of fewer than three letters names too many places to name any.
+        if (tokens.Count == 0 || !Tokenizer.IsArabic(tokens[0]) && Gazetteer.NameKey(name).Length < 3)
+        {
+            return null;
+        }
         if (KnownPrefix(tokens) is { } found)
         {
             return found;
@@ -446,30 +453,33 @@ public sealed class Geocoder(Gazetteer gazetteer, string? defaultFocus = null)
                 return new Prefix(name[..^1], possessive, shortened, shortened ? "prefix, possessive" : "possessive");
             }
         }
-        return Variants(name);
+        return Variants(name, shortened);
     }
 
     /// <summary>
     /// Places that spell <paramref name="name"/> otherwise: by vowel-class key ("spelling") and by consonant skeleton,
     /// ranked together (the closer spelling wins among them).
     /// </summary>
-    private Prefix? Variants(string name)
+    private Prefix? Variants(string name, bool shortened = false)
     {
+        var how = shortened ? "prefix, " : "";
         if (Tokenizer.IsArabic(name))
         {
             // "المزاريب" for "المزيريب": the same consonants, other long vowels.
             var arabic = gazetteer.FindByArabicSkeleton(name);
-            return arabic.Count == 0 ? null : new Prefix(name, arabic.Select(place => (place, false)).ToList(), Fuzzy: true, "skeleton");
+            return arabic.Count == 0 ? null : new Prefix(name, arabic.Select(place => (place, false)).ToList(), Fuzzy: true, how + "skeleton");
         }
         var spelling = gazetteer.FindByLooseKey(name);
         var variants = spelling.Concat(gazetteer.FindBySkeleton(name)).DistinctBy(p => p.GeonameId).ToList();
         return variants.Count == 0 ? null
-            : new Prefix(name, variants.Select(place => (place, false)).ToList(), Fuzzy: true, spelling.Count > 0 ? "spelling" : "skeleton");
+            : new Prefix(name, variants.Select(place => (place, false)).ToList(), Fuzzy: true, how + (spelling.Count > 0 ? "spelling" : "skeleton"));
     }
 
     /// <summary>
     /// The known names inside a free mention, left to right, longest first at each word: "Hajin in IS controlled enclave"
-    /// gives Hajin. Only exact spellings (or possessives) count, no skeletons, and no generic or common word alone.
+    /// gives Hajin. Exact spellings and possessives; a Latin variant (spelling key, skeleton) only for runs of two words or
+    /// five letters, which <see cref="Admissible"/> then admits only beside the incident's other places; no generic or
+    /// common word alone.
     /// </summary>
     private List<Prefix> KnownNames(string text)
     {
@@ -604,8 +614,8 @@ public sealed class Geocoder(Gazetteer gazetteer, string? defaultFocus = null)
         {
             // With no country in play, a shorter exact prefix crosses no border; a skeleton needs a notable place, or one
             // long enough to be specific whose every homonym lies in one country.
-            var inCountry = context.Focus is null
-                ? notable || prefix.How.StartsWith("prefix", StringComparison.Ordinal) || prefix.Candidates.Select(c => c.Place.CountryCode).Distinct().Count() == 1
+            var inCountry = context.Focus is null && context.Countries.Count == 0
+                ? notable || prefix.How == "prefix" || prefix.Candidates.Select(c => c.Place.CountryCode).Distinct().Count() == 1
                     && SkeletonLetters(prefix.Text) >= 4
                 : context.Countries.Contains(place.CountryCode);
             // A variant far from the incident's other places is another place of a similar name.
@@ -614,7 +624,7 @@ public sealed class Geocoder(Gazetteer gazetteer, string? defaultFocus = null)
                 return false;
             }
             // In the article's own country, a variant long enough to be specific (four letters of skeleton) is admitted.
-            return supported || inCountry && (notable || prefix.How != "skeleton"
+            return supported || inCountry && (notable || !prefix.How.EndsWith("skeleton", StringComparison.Ordinal)
                 || context.Focus == place.CountryCode && SkeletonLetters(prefix.Text) >= 4);
         }
         if (!context.Allows(place) && !supported && (free || !notable))

@@ -18,6 +18,7 @@ internal sealed class PostingIndex
 
     public void EnsureCapacity(int capacity) => _byHash.EnsureCapacity(capacity);
 
+    /// <summary>Adds a posting; a place's names arrive together, so a repeat is always the list's last entry.</summary>
     public void Add(ReadOnlySpan<char> key, int place)
     {
         if (_compact is not null)
@@ -34,7 +35,7 @@ internal sealed class PostingIndex
             _shared.Add([postings, place]);
             _byHash[hash] = -_shared.Count;
         }
-        else if (postings < 0 && !_shared[-postings - 1].Contains(place))
+        else if (postings < 0 && _shared[-postings - 1][^1] != place)
         {
             _shared[-postings - 1].Add(place);
         }
