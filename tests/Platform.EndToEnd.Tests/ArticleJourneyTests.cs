@@ -55,6 +55,7 @@ public sealed partial class ArticleJourneyTests(RunningPlatform platform) : ICla
         raid.Place.Latitude.ShouldBe(35.50603, 1e-4);
         // Each place says which rule chose it and what it was preferred to (Tyre, for الصور).
         raid.Place.Rule.ShouldStartWith("cue:");
+        raid.Place.Mention.ShouldBe("الصور");
         raid.Place.RunnersUp.ShouldNotBeEmpty();
         raid.Place.Confidence.ShouldBeGreaterThan(0);
         raid.Fatalities.ShouldBe(1);

@@ -535,6 +535,7 @@ public sealed class IncidentQueryService(IQuerySession session, IDocumentStore s
                 Confidence = place.Confidence,
                 Rule = place.Rule ?? "",
                 RunnersUp = place.RunnersUp ?? "",
+                Mention = place.Mention ?? "",
             };
         }
         proto.Sources.AddRange(incident.Sources.Select(s => new Source
