@@ -199,13 +199,15 @@ public sealed class IncidentExtractor(Lexicon lexicon, string version)
             ["event_type"] = $"trigger:{trigger.Entry.Phrase}",
         };
 
-        var actors = lexicon.Actors.FindAll(tokens)
+        var actorMatches = lexicon.Actors.FindAll(tokens);
+        var actors = actorMatches
             .GroupBy(m => m.Entry.Value)
             .Select(g => new ActorFound(g.Key, OriginalText(folded, tokens, g.First().First, g.First().Last)))
             .ToList();
         AddImpliedActors(trigger.Entry.Value.EventType, actors, cues, OriginalText(folded, tokens, trigger.First, trigger.Last), rules);
 
-        var places = _places.Find(folded, tokens, cues);
+        var places = _places.Find(folded, tokens, cues,
+            actorMatches.Select(m => (m.First, m.Last)).Concat(candidates.Select(m => (m.First, m.Last))));
         var (dateStart, dateEnd, dateRule) = ResolveDate(input.PublishedOn, tokens, cues, trigger.First);
         rules["date"] = dateRule;
         if (dateEnd < input.PublishedOn.AddDays(-BackgroundDays))

@@ -37,7 +37,9 @@ internal sealed class PlaceMentionFinder(Lexicon lexicon)
     private const int CuedWindow = 4;
     private const int FreeWindow = 5;
 
-    public List<PlaceCandidate> Find(FoldedText folded, List<Token> tokens, List<PhraseMatch<(string Kind, string Value)>> cues)
+    /// <param name="lexiconMatches">The sentence's actor and trigger matches, when the caller has them already.</param>
+    public List<PlaceCandidate> Find(FoldedText folded, List<Token> tokens, List<PhraseMatch<(string Kind, string Value)>> cues,
+        IEnumerable<(int First, int Last)>? lexiconMatches = null)
     {
         var places = Cued(folded, tokens, cues);
         // Words of the lexicons (every word of a multi-word actor, trigger or cue) and of the cued names are never part
@@ -54,13 +56,11 @@ internal sealed class PlaceMentionFinder(Lexicon lexicon)
         {
             Cover(place.FirstToken, place.LastToken);
         }
-        foreach (var match in lexicon.Actors.FindAll(tokens))
+        lexiconMatches ??= lexicon.Actors.FindAll(tokens).Select(m => (m.First, m.Last))
+            .Concat(lexicon.Triggers.FindAll(tokens).Select(m => (m.First, m.Last)));
+        foreach (var (first, last) in lexiconMatches)
         {
-            Cover(match.First, match.Last);
-        }
-        foreach (var match in lexicon.Triggers.FindAll(tokens))
-        {
-            Cover(match.First, match.Last);
+            Cover(first, last);
         }
         var organisations = new bool[tokens.Count];
         foreach (var cue in cues.Where(c => c.Entry.Value.Kind is not ("place" or "skip" or "feature-after")))
@@ -158,15 +158,13 @@ internal sealed class PlaceMentionFinder(Lexicon lexicon)
                 continue;
             }
             var (last, feature) = NameEnd(folded, tokens, i, FreeWindow);
-            while (last > i && covered[last])
-            {
-                last--;
-            }
             for (var k = i; k <= last; k++)
             {
                 if (covered[k])
                 {
+                    // Cut at a word already claimed: the feature word after the whole run says nothing of the part.
                     last = k - 1;
+                    feature = null;
                     break;
                 }
             }
@@ -228,7 +226,7 @@ internal sealed class PlaceMentionFinder(Lexicon lexicon)
     private static string Combine(string cueRelation, string? feature) =>
         feature is null ? cueRelation
         : feature is "countryside-of" or "region" ? feature
-        : cueRelation is "in" or FreeMention ? feature
+        : cueRelation == "in" ? feature
         : cueRelation;
 
     /// <summary>

@@ -96,10 +96,23 @@ public sealed class Geocoder(Gazetteer gazetteer, string? defaultFocus = null)
     private sealed record Context(string? Focus, IReadOnlySet<string> Countries)
     {
         public bool Allows(GazetteerPlace place) => Countries.Count == 0 || Countries.Contains(place.CountryCode);
+
+        /// <summary>The known names of each free mention, scanned once per article (focus and every incident use them).</summary>
+        public Dictionary<string, List<Prefix>> FreeNames { get; init; } = new(StringComparer.Ordinal);
+    }
+
+    private List<Prefix> KnownNames(string text, Context context)
+    {
+        if (!context.FreeNames.TryGetValue(text, out var names))
+        {
+            context.FreeNames[text] = names = KnownNames(text);
+        }
+        return names;
     }
 
     private Context ArticleContext(IEnumerable<PlaceQuery> mentions)
     {
+        var scanned = new Context(null, new HashSet<string>(StringComparer.Ordinal));
         var votes = new Dictionary<string, int>(StringComparer.Ordinal);
         var named = new HashSet<string>(StringComparer.Ordinal);
         // The article's countries and setting travel with every incident: count each mention once.
@@ -119,7 +132,7 @@ public sealed class Geocoder(Gazetteer gazetteer, string? defaultFocus = null)
             }
             // A single Arabic word found in running text is too weak to say what the article is about.
             var names = mention.Relation == FreeMention
-                ? KnownNames(mention.Name).Where(n => !n.Fuzzy && (!Tokenizer.IsArabic(n.Text) || n.Text.Contains(' ', StringComparison.Ordinal))).Select(n => n.Candidates)
+                ? KnownNames(mention.Name, scanned).Where(n => !n.Fuzzy && (!Tokenizer.IsArabic(n.Text) || n.Text.Contains(' ', StringComparison.Ordinal))).Select(n => n.Candidates)
                 : mention.Hints.Prepend(mention.Name).Select(name => LongestKnownPrefix(name) is { Fuzzy: false } prefix ? prefix.Candidates : null);
             foreach (var candidates in names)
             {
@@ -157,7 +170,7 @@ public sealed class Geocoder(Gazetteer gazetteer, string? defaultFocus = null)
         {
             named.Add(focus);
         }
-        return new Context(focus, named);
+        return new Context(focus, named) { FreeNames = scanned.FreeNames };
     }
 
     public GeocodeResult? Resolve(IReadOnlyList<PlaceQuery> mentions, string? focusCountry = null)
@@ -189,7 +202,6 @@ public sealed class Geocoder(Gazetteer gazetteer, string? defaultFocus = null)
         // The incident's sentence names no known place: the place the headline or lead gives, near which it happened.
         var setting = mentions.Where(m => m.Relation.StartsWith(ArticlePrefix, StringComparison.Ordinal))
             .Select(m => m with { Relation = m.Relation[ArticlePrefix.Length..] })
-            .Concat(own.Where(m => m.Relation == CountryMention))
             .ToList();
         if (setting.Count == 0 || ResolveOwn(setting, context) is not { } article)
         {
@@ -221,7 +233,7 @@ public sealed class Geocoder(Gazetteer gazetteer, string? defaultFocus = null)
                 .ToList();
             if (mention.Relation == FreeMention)
             {
-                foreach (var name in KnownNames(mention.Name))
+                foreach (var name in KnownNames(mention.Name, context))
                 {
                     if (Rank(name, hints, context, free: true) is { } found)
                     {
@@ -229,15 +241,8 @@ public sealed class Geocoder(Gazetteer gazetteer, string? defaultFocus = null)
                     }
                 }
             }
-            else if (LongestKnownPrefix(mention.Name) is { } prefix
-                && (Rank(prefix, hints, context, free: false) ?? SkeletonInstead(prefix, hints, context)) is { } found)
+            else if (LongestKnownPrefix(mention.Name) is { } prefix && ResolveCued(prefix, hints, context) is { } found)
             {
-                // "Basira" is an alternate name of an Aleppo village, and a transliteration of Al Busayrah beside the
-                // Deir ez-Zor the note also names: the spelling near the incident's other places wins.
-                if (!found.Supported && !prefix.Fuzzy && hints.Count > 0 && SkeletonInstead(prefix, hints, context) is { Supported: true } variant)
-                {
-                    found = variant;
-                }
                 resolved.Add(new Resolution(i, mention, found));
             }
             else
@@ -278,7 +283,8 @@ public sealed class Geocoder(Gazetteer gazetteer, string? defaultFocus = null)
         {
             var precision = specific.Mention.Relation switch
             {
-                "in" or FreeMention => specific.Found.Place.FeatureClass == "A" ? 3 : 1,
+                // Admin areas are containers, never the specific place.
+                "in" or FreeMention => 1,
                 _ => 2,
             };
             var rule = $"{(specific.Mention.Relation == FreeMention ? "mention" : "cue:" + specific.Mention.Relation)} {specific.Found.How}";
@@ -535,6 +541,22 @@ public sealed class Geocoder(Gazetteer gazetteer, string? defaultFocus = null)
             }
         }
         return null;
+    }
+
+    /// <summary>
+    /// A cued name: its best admissible place, or a spelling variant when there is none. "Basira" is an alternate name of
+    /// an Aleppo village, and a transliteration of Al Busayrah beside the Deir ez-Zor the note also names: a variant near
+    /// the incident's other places beats an exact name far from them.
+    /// </summary>
+    private Found? ResolveCued(Prefix prefix, IReadOnlyList<string> hints, Context context)
+    {
+        var found = Rank(prefix, hints, context, free: false);
+        if (found is null || !found.Supported && hints.Count > 0)
+        {
+            var variant = SkeletonInstead(prefix, hints, context);
+            found = found is null || variant is { Supported: true } ? variant ?? found : found;
+        }
+        return found;
     }
 
     /// <summary>
