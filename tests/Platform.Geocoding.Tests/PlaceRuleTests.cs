@@ -274,4 +274,100 @@ public class PlaceRuleTests(RegionGazetteer fixture) : IClassFixture<RegionGazet
         result.Place.Name.ShouldBe("Mosul");
         result.Precision.ShouldBe(2);
     }
+
+    // The deployment's setting (Gazetteer__DefaultFocus=SY): the rules below are about an article read in that region.
+    private readonly Geocoder _syria = new(fixture.Gazetteer, defaultFocus: "SY");
+
+    [Theory]
+    [InlineData("Paris")]
+    [InlineData("Golan")]
+    public void A_hamlet_abroad_that_shares_a_name_does_not_take_the_article_out_of_its_region(string name)
+    {
+        // "Paris" is an alternate name of a Turkish village, "Golan" of an Iraqi one; neither country is named.
+        _syria.CountryFocus([new PlaceQuery(name, "mention", [])]).ShouldBe("SY");
+
+        if (_syria.ResolveArticle([[new PlaceQuery(name, "in", [])]])[0] is { } result)
+        {
+            result.Place.CountryCode.ShouldBe("SY");
+        }
+    }
+
+    [Fact]
+    public void A_notable_place_abroad_does_take_the_article_to_its_country()
+    {
+        // Ramadi is a city of 450,000: an article that names it is about Iraq even without the word.
+        _syria.CountryFocus([new PlaceQuery("Ramadi", "in", [])]).ShouldBe("IQ");
+        _syria.ResolveArticle([[new PlaceQuery("Ramadi", "in", [])]])[0].ShouldNotBeNull().Place.GeonameId.ShouldBe(98717);
+    }
+
+    [Fact]
+    public void A_foreign_force_named_by_its_country_does_not_move_the_article_there()
+    {
+        // "pro-Turkey factions ... in the countryside of Ras Al Ain": Turkey is named once, the region is the prior.
+        _syria.CountryFocus([new PlaceQuery("Turkey", Geocoder.CountryMention, ["TR"]), new PlaceQuery("Ras Al Ain", "countryside-of", [])])
+            .ShouldBe("SY");
+    }
+
+    [Fact]
+    public void A_notable_place_abroad_in_an_article_about_the_region_is_refused_unless_its_country_is_named()
+    {
+        // Salahuddin is an Aleppo district and an Iraqi governorate; the article is about Aleppo and never names Iraq.
+        var result = _syria.ResolveArticle([[new PlaceQuery("Salahuddin", "in", []), new PlaceQuery("Aleppo", "mention", [])]])[0].ShouldNotBeNull();
+
+        result.Place.CountryCode.ShouldBe("SY");
+        result.Admin1Name.ShouldBe("Aleppo");
+    }
+
+    [Fact]
+    public void A_countryside_hint_means_the_governorate_seat_not_a_hamlet_of_the_same_name()
+    {
+        // No Jabiryah lies in Hama governorate; Al Jabiriyah in Homs is near a hamlet called Hama, and 35 km from the city.
+        var result = _syria.ResolveArticle([[new PlaceQuery("Jabiryah", "mention", []), new PlaceQuery("Hama", "countryside-of", [])]])[0].ShouldNotBeNull();
+
+        result.Admin1Name.ShouldBe("Hama");
+        result.Precision.ShouldBe(2);
+        result.Rule.ShouldStartWith("fallback:");
+    }
+
+    [Fact]
+    public void A_name_known_only_far_from_its_container_falls_back_to_the_container()
+    {
+        // "near the town of Saida in the countryside of Ein Issa in Ar-Raqqa": the Saidas the gazetteer knows are in
+        // Daraa and Lebanon; the event is in Ein Issa's countryside.
+        var result = _syria.ResolveArticle([[new PlaceQuery("Saida", "in", []), new PlaceQuery("Ein Issa", "countryside-of", []), new PlaceQuery("Ar-Raqqa", "in", [])]])[0]
+            .ShouldNotBeNull();
+
+        result.Place.GeonameId.ShouldBe(172134);
+        result.Precision.ShouldBe(2);
+        result.Rule.ShouldStartWith("fallback:countryside-of");
+    }
+
+    [Fact]
+    public void A_unique_seat_spelt_exactly_outweighs_a_wrong_governorate()
+    {
+        // "in the vicinity of Ein Issa in Al-Hasakeh": Ein Issa is a district seat of Raqqa, the one of its name.
+        var result = _syria.ResolveArticle([[new PlaceQuery("Ein Issa", "near", []), new PlaceQuery("Al-Hasakeh", "in", [])]])[0].ShouldNotBeNull();
+
+        result.Place.GeonameId.ShouldBe(172134);
+        result.Precision.ShouldBe(2);
+    }
+
+    [Theory]
+    [InlineData("Thiban", "Dhiban")]
+    [InlineData("Thiban", "Dhībān")]
+    [InlineData("Ath Thawrah", "Adh Dhawra")]
+    public void Th_and_dh_are_one_letter_in_the_spelling_keys(string one, string other)
+    {
+        Gazetteer.Skeleton(one).ShouldBe(Gazetteer.Skeleton(other));
+        Gazetteer.LooseKey(one).ShouldBe(Gazetteer.LooseKey(other));
+    }
+
+    [Fact]
+    public void Thiban_reaches_Dhiban_in_Deir_ez_Zor_countryside()
+    {
+        var result = _syria.ResolveArticle([[new PlaceQuery("Thiban", "near", []), new PlaceQuery("Deir-ez-Zor", "countryside-of", [])]])[0].ShouldNotBeNull();
+
+        result.Place.GeonameId.ShouldBe(170691);
+        result.Precision.ShouldBe(2);
+    }
 }

@@ -342,7 +342,7 @@ public sealed class Gazetteer
     /// </summary>
     public static string LooseKey(string name) => LatinKey(name, static (word, builder) =>
     {
-        word = word.Replace('q', 'k');
+        word = Interdental(word.Replace('q', 'k'));
         if (word.Length > 2 && word[^1] == 'h' && word[^2] is 'a' or 'e' or 'i' or 'o' or 'u' or 'y')
         {
             word = word[..^1];
@@ -442,6 +442,7 @@ public sealed class Gazetteer
     /// </summary>
     public static string Skeleton(string name) => LatinKey(name, static (word, builder) =>
     {
+        word = Interdental(word);
         var start = builder.Length;
         for (var i = 0; i < word.Length; i++)
         {
@@ -461,6 +462,13 @@ public sealed class Gazetteer
             }
         }
     });
+
+    /// <summary>
+    /// ث and ذ are written th or dh by one transliterator and the other ("Thiban" and "Dhiban" are one town): both digraphs
+    /// become one letter, θ, in the spelling keys.
+    /// </summary>
+    private static string Interdental(string word) =>
+        word.Contains('h', StringComparison.Ordinal) ? word.Replace("th", "θ", StringComparison.Ordinal).Replace("dh", "θ", StringComparison.Ordinal) : word;
 
     /// <summary>"ezzor" is "zor", "arraqqa" "raqqa": an article glued to a name whose sun letter it doubled.</summary>
     private static string WithoutGluedArticle(string word)

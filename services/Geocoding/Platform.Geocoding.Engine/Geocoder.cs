@@ -45,7 +45,7 @@ public sealed record GeocodeResult(
 /// </param>
 public sealed class Geocoder(Gazetteer gazetteer, string? defaultFocus = null)
 {
-    public const string Version = "geocoding-0.2.0";
+    public const string Version = "geocoding-0.3.0";
 
     // Feature words that begin many names (ruin, hill, spring, cape, mountain, valley, well, monastery, village,
     // mother/father of): alone they name some place somewhere, which is almost never the one meant.
@@ -115,6 +115,7 @@ public sealed class Geocoder(Gazetteer gazetteer, string? defaultFocus = null)
         var scanned = new Context(null, new HashSet<string>(StringComparer.Ordinal));
         var votes = new Dictionary<string, int>(StringComparer.Ordinal);
         var named = new HashSet<string>(StringComparer.Ordinal);
+        var placeVotes = new List<(string Country, bool Notable)>();
         // The article's countries and setting travel with every incident: count each mention once.
         foreach (var any in mentions.DistinctBy(m => (m.Relation, m.Name, string.Join('|', m.Hints))))
         {
@@ -130,9 +131,11 @@ public sealed class Geocoder(Gazetteer gazetteer, string? defaultFocus = null)
                 }
                 continue;
             }
-            // A single Arabic word found in running text is too weak to say what the article is about.
+            // A single Arabic word found in running text is too weak to say what the article is about, unless it is the
+            // written name of a city or seat (بغداد).
             var names = mention.Relation == FreeMention
-                ? KnownNames(mention.Name, scanned).Where(n => !n.Fuzzy && (!Tokenizer.IsArabic(n.Text) || n.Text.Contains(' ', StringComparison.Ordinal))).Select(n => n.Candidates)
+                ? KnownNames(mention.Name, scanned).Where(n => !n.Fuzzy && (!Tokenizer.IsArabic(n.Text) || n.Text.Contains(' ', StringComparison.Ordinal)
+                    || n.Candidates.Any(c => c.Exact && IsNotable(c.Place)))).Select(n => n.Candidates)
                 : mention.Hints.Prepend(mention.Name).Select(name => LongestKnownPrefix(name) is { Fuzzy: false } prefix ? prefix.Candidates : null);
             foreach (var candidates in names)
             {
@@ -151,14 +154,26 @@ public sealed class Geocoder(Gazetteer gazetteer, string? defaultFocus = null)
                 var countries = candidates.Select(c => c.Place.CountryCode).Distinct().ToList();
                 if (countries is [var only])
                 {
-                    votes[only] = votes.GetValueOrDefault(only) + PlaceVote;
+                    placeVotes.Add((only, candidates.Any(c => IsNotable(c.Place))));
                 }
                 else if (candidates.Where(c => IsNotable(c.Place)).Select(c => c.Place.CountryCode).Distinct().ToList() is [var prominent])
                 {
                     // "Hama" is a governorate seat in Syria and a hamlet in Iraq: the article speaks of the seat.
-                    votes[prominent] = votes.GetValueOrDefault(prominent) + PlaceVote;
+                    placeVotes.Add((prominent, true));
                 }
             }
+        }
+        // A hamlet abroad that happens to share a name ("Golan", an alternate name of an Iraqi village; "Paris", of a
+        // Turkish one) does not take the article away from its region: outside the default country and the countries the
+        // text names, only a notable place (a city, a seat, a governorate: Ramadi, Anbar) votes.
+        foreach (var (country, notable) in placeVotes.Where(v => v.Notable || v.Country == defaultFocus || named.Contains(v.Country) || defaultFocus is null))
+        {
+            votes[country] = votes.GetValueOrDefault(country) + PlaceVote;
+        }
+        // The deployment's region is a prior worth one named country: "pro-Turkey factions in Ras al-Ain" stays in Syria.
+        if (defaultFocus is not null)
+        {
+            votes[defaultFocus] = votes.GetValueOrDefault(defaultFocus) + 1;
         }
         var ranked = votes.OrderByDescending(v => v.Value).ToList();
         // A tie goes to the deployment's default country when it is among the tied.
@@ -256,8 +271,19 @@ public sealed class Geocoder(Gazetteer gazetteer, string? defaultFocus = null)
         }
         // The place the event happened at: the first mention that names a place itself, not a container of another.
         // When every place lies far from the others, the largest is the one the others are read against.
+        // An isolated name beside a container the text gives ("Saida in the countryside of Ein Issa", with no Saida near
+        // Ein Issa) is a place the gazetteer lacks there: the container is the answer, unless the name is the only seat of
+        // its spelling (the note's governorate is then the error).
+        var hasContainer = resolved.Any(r => IsContainer(r, resolved) && r.Mention.Relation is not FreeMention);
         var specific = resolved.FirstOrDefault(r => !IsContainer(r, resolved) && !IsIsolated(r, resolved))
-            ?? resolved.Where(r => !IsContainer(r, resolved)).OrderByDescending(r => r.Found.Place.Population).ThenBy(r => r.Order).FirstOrDefault();
+            ?? resolved.FirstOrDefault(r => !IsContainer(r, resolved) && r.Mention.Relation is not FreeMention && IsUniqueSeat(r))
+            ?? (hasContainer ? null : resolved.Where(r => !IsContainer(r, resolved))
+                .OrderByDescending(r => r.Found.Place.Population).ThenBy(r => r.Order).FirstOrDefault());
+        if (specific is null && hasContainer)
+        {
+            unresolvedCued.AddRange(resolved.Where(r => !IsContainer(r, resolved) && r.Mention.Relation is not FreeMention).Select(r => (r.Order, r.Mention)));
+            resolved.RemoveAll(r => !IsContainer(r, resolved));
+        }
         // A cued name before the chosen one that is unknown, or known only far away, is where the event is inside it.
         var unknownFirst = specific is null ? null
             : unresolvedCued.FirstOrDefault(u => u.Order < specific.Order && u.Mention.Relation != "between").Mention;
@@ -346,6 +372,9 @@ public sealed class Geocoder(Gazetteer gazetteer, string? defaultFocus = null)
         && all.Where(o => !ReferenceEquals(o, r)).All(o => Distance.Km(o.Found.Place, r.Found.Place) > IsolatedKm);
 
     private const double IsolatedKm = 100;
+
+    private static bool IsUniqueSeat(Resolution r) =>
+        r.Found.How is "exact" or "spelling" && r.Found.RunnersUp.Count == 0 && r.Found.Place.FeatureCode.StartsWith("PPLA", StringComparison.Ordinal);
 
     // "X in Y" where Y is a city ten times X's size: Y is where X is, not a second place. (GeoNames' feature codes do not
     // tell: Raqqa and Idlib are plain PPL rows, Ein Issa is a PPLA3.)
@@ -572,13 +601,33 @@ public sealed class Geocoder(Gazetteer gazetteer, string? defaultFocus = null)
         return Variants(prefix.Text) is { } variants ? Rank(variants, hints, context, free: false) : null;
     }
 
+    /// <summary>
+    /// The places a hint may mean. A hint that names a governorate or a city means it, not the hamlets that share its name:
+    /// "Jabiryah in northern Hama countryside" is not supported by a village called Hama in Homs governorate.
+    /// </summary>
+    private IEnumerable<GazetteerPlace> HintPlaces(string hint, Context context)
+    {
+        var places = gazetteer.Find(hint).Where(h => !IsCountry(h) && context.Allows(h)).ToList();
+        var notable = places.Where(IsNotable).ToList();
+        if (notable.Count > 0)
+        {
+            return notable;
+        }
+        // Otherwise the homonyms a reader would take it for: those ranked (country, seat, size) about as high as the best.
+        var scored = places.Select(h => (Place: h, Score: Score(h, []) + (h.CountryCode == context.Focus ? FocusCountryBonus : 0))).ToList();
+        var best = scored.Count == 0 ? 0 : scored.Max(x => x.Score);
+        return scored.Where(x => x.Score >= best - HintMargin).Select(x => x.Place);
+    }
+
+    private const double HintMargin = 1;
+
     private bool IsCommonWord(string word) =>
         GenericNameWords.Contains(Tokenizer.StripArticle(word)) || gazetteer.IsCommonWord(word) || word.Length < 3;
 
     private Found? Rank(Prefix prefix, IReadOnlyList<string> hints, Context context, bool free)
     {
         // A hint's homonyms abroad are no evidence: "Assad" near a Lebanese village of that name says nothing in a Syrian article.
-        var hintPlaces = hints.SelectMany(gazetteer.Find).Where(h => !IsCountry(h) && context.Allows(h)).ToList();
+        var hintPlaces = hints.SelectMany(hint => HintPlaces(hint, context)).ToList();
         var candidates = prefix.Candidates.Where(c => Admissible(c.Place, prefix, hintPlaces, context, free)).ToList();
         if (candidates.Count == 0)
         {
@@ -649,7 +698,9 @@ public sealed class Geocoder(Gazetteer gazetteer, string? defaultFocus = null)
             return supported || inCountry && (notable || !prefix.How.EndsWith("skeleton", StringComparison.Ordinal)
                 || context.Focus == place.CountryCode && SkeletonLetters(prefix.Text) >= 4);
         }
-        if (!context.Allows(place) && !supported && (free || !notable))
+        // Abroad, only in a country the text names (or the one it is about): a notable place abroad ("Salahuddin", the
+        // Iraqi governorate, for the Aleppo district) counts only when the article's country is open.
+        if (!context.Allows(place) && !supported && (free || !notable || context.Focus is not null))
         {
             return false;
         }
@@ -699,7 +750,15 @@ public sealed class Geocoder(Gazetteer gazetteer, string? defaultFocus = null)
 
     private static bool IsSupported(GazetteerPlace place, List<GazetteerPlace> hintPlaces) =>
         hintPlaces.Any(h => h.GeonameId != place.GeonameId && h.CountryCode == place.CountryCode
-            && (h.Admin1Code.Length > 0 && h.Admin1Code == place.Admin1Code || Distance.Km(h, place) <= NearHintKm));
+            && (h.Admin1Code.Length > 0 && h.Admin1Code == place.Admin1Code || IsNearHint(h, place)));
+
+    // Near a village or town the incident names, or in the suburbs of a big city the incident names (Mu'adamiyat al-Sham
+    // by Damascus, across a governorate line); an admin area is too broad to say "near", and a town 35 km from Hama across
+    // the Homs line is not in "Hama countryside".
+    private static bool IsNearHint(GazetteerPlace hint, GazetteerPlace candidate) =>
+        hint.FeatureClass == "P" && Distance.Km(hint, candidate) <= (hint.Population < ContainingCityPopulation ? NearHintKm : SuburbKm);
+
+    private const double SuburbKm = 20;
 
     private static bool IsCountry(GazetteerPlace place) => place.FeatureCode is "PCLI" or "PCLD" or "PCLS" or "PCLIX" or "PCLH" or "PCLF" or "PCL";
 
