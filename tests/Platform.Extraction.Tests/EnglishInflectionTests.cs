@@ -111,6 +111,52 @@ public class CombatantVictimTests
     }
 }
 
+public class CapturedCombatantTests
+{
+    private static readonly IncidentExtractor Extractor = new();
+
+    [Theory]
+    [InlineData("HTS detained two Hurras al-Din fighters in the town of Sarmada on Monday.", "en", "Battles", "Armed clash")]
+    [InlineData("Two soldiers were kidnapped by an unknown armed group in the town of Busra on Monday.", "en", "Battles", "Armed clash")]
+    [InlineData("Regime forces arrested three women in the town of Busra on Monday.", "en", "Strategic developments", "Arrests")]
+    [InlineData("Gunmen kidnapped two civilians in the town of Busra on Monday.", "en", "Violence against civilians", "Abduction/forced disappearance")]
+    [InlineData("اختطف مسلحون مجهولون عنصرين من قوات النظام في بلدة بصرى يوم الاثنين.", "ar", "Battles", "Armed clash")]
+    public void The_capture_of_combatants_is_a_battle_and_of_civilians_is_not(string text, string language, string eventType, string subEventType)
+    {
+        var incident = Extractor.Extract(new ExtractionInput(text, language, new DateOnly(2020, 2, 4))).ShouldHaveSingleItem();
+
+        incident.EventType.ShouldBe(eventType);
+        incident.SubEventType.ShouldBe(subEventType);
+    }
+}
+
+public class ExchangedShellingTests
+{
+    private static readonly IncidentExtractor Extractor = new();
+
+    [Theory]
+    [InlineData("Regime forces and HTS exchanged shelling along the frontlines of Kafr Nabl on Monday.", "en")]
+    [InlineData("A rocket shelling exchange took place between regime forces and rebels on the Kafr Nabl frontline on Monday.", "en")]
+    [InlineData("The rebels shelled the town of Kafr Nabl and as a response the army shelled rebel positions near it.", "en")]
+    [InlineData("تبادلت قوات النظام وفصائل المعارضة القصف المدفعي على محاور بلدة كفرنبل يوم الاثنين.", "ar")]
+    public void Shelling_both_sides_exchange_is_an_armed_clash(string text, string language)
+    {
+        var incident = Extractor.Extract(new ExtractionInput(text, language, new DateOnly(2020, 2, 4))).ShouldHaveSingleItem();
+
+        incident.EventType.ShouldBe("Battles");
+        incident.Rules["event_type"].ShouldContain("exchanged");
+    }
+
+    [Fact]
+    public void Shelling_by_one_side_stays_remote_violence()
+    {
+        var incident = Extractor.Extract(new ExtractionInput("Regime forces shelled the town of Kafr Nabl on Monday.", "en", new DateOnly(2020, 2, 4)))
+            .ShouldHaveSingleItem();
+
+        incident.EventType.ShouldBe("Explosions/Remote violence");
+    }
+}
+
 public class FrontNameTests
 {
     [Fact]

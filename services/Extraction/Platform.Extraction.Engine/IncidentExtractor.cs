@@ -243,13 +243,21 @@ public sealed class IncidentExtractor(Lexicon lexicon, string version)
                 SpanOf(folded, tokens, c.First, c.Last)))
             .ToList();
         var (eventType, subEventType) = (trigger.Entry.Value.EventType, trigger.Entry.Value.SubEventType);
-        if (eventType == "Violence against civilians" && subEventType == "Attack"
+        if ((eventType, subEventType) is ("Violence against civilians", "Attack" or "Abduction/forced disappearance") or ("Strategic developments", "Arrests")
             && cues.Any(c => c.Entry.Value.Kind == "combatant" && IsVictimPosition(tokens, c.First, trigger))
             && !cues.Any(c => c.Entry.Value.Kind == "victim"))
         {
-            // "gunmen shot and killed a QSD fighter": violence against a combatant is a battle, as ACLED codes it.
+            // "gunmen shot and killed a QSD fighter", "HTS detained two Hurras al-Din fighters": violence against
+            // combatants, their capture included, is a battle, as ACLED codes it (its civilian categories need civilians).
             (eventType, subEventType) = ("Battles", "Armed clash");
             rules["event_type"] += " (victim a combatant)";
+        }
+        else if ((eventType, subEventType) is ("Explosions/Remote violence", "Shelling/artillery/missile attack")
+            && cues.Any(c => c.Entry.Value.Kind == "reciprocal"))
+        {
+            // "regime forces and HTS exchanged shelling": both sides fire, which ACLED codes as an armed clash.
+            (eventType, subEventType) = ("Battles", "Armed clash");
+            rules["event_type"] += " (exchanged)";
         }
         return new Frame(
             eventType, subEventType, actors, places.Select(p => p.Place).ToList(),

@@ -149,7 +149,10 @@ public sealed class Lexicon
         }
         foreach (var row in Rows("cues.tsv", minimumColumns: 3))
         {
-            lexicon.Cues.Add(row[2], row[1], (row[0], row.Length > 3 ? row[3] : ""));
+            foreach (var phrase in row[1] == "en" ? EnglishInflections.Expand(row[2]) : [row[2]])
+            {
+                lexicon.Cues.Add(phrase, row[1], (row[0], row.Length > 3 ? row[3] : ""));
+            }
         }
         return lexicon;
     }
