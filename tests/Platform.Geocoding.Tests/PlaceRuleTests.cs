@@ -370,4 +370,41 @@ public class PlaceRuleTests(RegionGazetteer fixture) : IClassFixture<RegionGazet
         result.Place.GeonameId.ShouldBe(170691);
         result.Precision.ShouldBe(2);
     }
+
+    [Theory]
+    [InlineData("Upper Baguz", "Deir-ez-Zor", 171943)]
+    [InlineData("Big Khwein", "Idleb", 167891)]
+    public void An_english_qualifier_is_the_arabic_word_after_the_name(string name, string countryside, long geonameId)
+    {
+        var result = _syria.ResolveArticle([[new PlaceQuery(name, "in", []), new PlaceQuery(countryside, "countryside-of", [])]])[0].ShouldNotBeNull();
+
+        result.Place.GeonameId.ShouldBe(geonameId);
+        result.Precision.ShouldBe(1);
+    }
+
+    [Fact]
+    public void Gh_and_g_are_one_letter_in_the_spelling_keys()
+    {
+        Gazetteer.Skeleton("Baguz").ShouldBe(Gazetteer.Skeleton("Al Baghuz"));
+    }
+
+    [Fact]
+    public void A_district_named_in_a_countryside_is_its_seat_not_the_governorates_city()
+    {
+        // "clashes in Sharan district in Aleppo countryside"
+        var result = _syria.ResolveArticle([[new PlaceQuery("Sharan", "region", []), new PlaceQuery("Aleppo", "countryside-of", [])]])[0].ShouldNotBeNull();
+
+        result.Place.GeonameId.ShouldBe(164451);
+        result.Precision.ShouldBe(2);
+    }
+
+    [Fact]
+    public void A_hint_spelt_otherwise_still_supports_a_short_name()
+    {
+        // "in the outskirts of Jillin area in the western countryside of Darra"
+        var result = _syria.ResolveArticle([[new PlaceQuery("Jillin", "near", []), new PlaceQuery("Darra", "countryside-of", [])]])[0].ShouldNotBeNull();
+
+        result.Place.GeonameId.ShouldBe(169225);
+        result.Precision.ShouldBe(2);
+    }
 }

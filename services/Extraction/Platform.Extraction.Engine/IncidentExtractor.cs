@@ -16,7 +16,7 @@ public sealed class IncidentExtractor(Lexicon lexicon, string version)
     /// The built-in rules and lexicons. Changes whenever they change: downstream stages key idempotency and
     /// revisions on the version an extractor stamps on its output.
     /// </summary>
-    public const string Version = "extraction-0.3.0";
+    public const string Version = "extraction-0.4.0";
 
     /// <summary>The version stamped on this extractor's output: <see cref="Version"/>, or a changed lexicon's own.</summary>
     public string OutputVersion { get; } = version;

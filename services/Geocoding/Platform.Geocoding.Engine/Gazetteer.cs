@@ -465,10 +465,12 @@ public sealed class Gazetteer
 
     /// <summary>
     /// ث and ذ are written th or dh by one transliterator and the other ("Thiban" and "Dhiban" are one town): both digraphs
-    /// become one letter, θ, in the spelling keys.
+    /// become one letter, θ, in the spelling keys; غ is gh or g ("Baguz", Al Baghuz).
     /// </summary>
     private static string Interdental(string word) =>
-        word.Contains('h', StringComparison.Ordinal) ? word.Replace("th", "θ", StringComparison.Ordinal).Replace("dh", "θ", StringComparison.Ordinal) : word;
+        word.Contains('h', StringComparison.Ordinal)
+            ? word.Replace("th", "θ", StringComparison.Ordinal).Replace("dh", "θ", StringComparison.Ordinal).Replace("gh", "g", StringComparison.Ordinal)
+            : word;
 
     /// <summary>"ezzor" is "zor", "arraqqa" "raqqa": an article glued to a name whose sun letter it doubled.</summary>
     private static string WithoutGluedArticle(string word)

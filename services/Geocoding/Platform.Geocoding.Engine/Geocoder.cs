@@ -317,9 +317,12 @@ public sealed class Geocoder(Gazetteer gazetteer, string? defaultFocus = null)
             return Build(specific.Found, precision, specific.Mention.Name, rule);
         }
         // Every known place contains or surrounds the event: the most specific of them, with the precision it allows.
+        // "Sharan district in Aleppo countryside": a district seat or town before a governorate's namesake city, and both
+        // before an admin area.
         var container = resolved
-            .OrderBy(r => r.Mention.Relation is "countryside-of" or "near" or "area" ? 0 : 1)
-            .ThenBy(r => r.Found.Place.FeatureClass == "A" ? 1 : 0)
+            .OrderBy(r => r.Found.Place.FeatureClass == "A" ? 1 : 0)
+            .ThenBy(r => r.Found.NamesGovernorate ? 1 : 0)
+            .ThenBy(r => r.Mention.Relation is "countryside-of" or "near" or "area" ? 0 : 1)
             .ThenBy(r => r.Order)
             .First();
         var unknownBefore = unresolvedCued.Any(u => u.Order < container.Order);
@@ -423,6 +426,12 @@ public sealed class Geocoder(Gazetteer gazetteer, string? defaultFocus = null)
         {
             return null;
         }
+        if (Qualified(tokens) is { } qualifiedName)
+        {
+            // "Upper Baguz" is Baghuz Fawqani, "Big Khwein" Khuwayn al Kabir: the English qualifier is the Arabic one after
+            // the name. The name alone is not tried: Lower and Upper Amiqa are two villages.
+            return KnownPrefix(qualifiedName);
+        }
         if (KnownPrefix(tokens) is { } found)
         {
             return found;
@@ -441,6 +450,19 @@ public sealed class Geocoder(Gazetteer gazetteer, string? defaultFocus = null)
         }
         return null;
     }
+
+    // English qualifiers of a village name and the Arabic word that follows the name in the gazetteer.
+    private static readonly Dictionary<string, string> Qualifiers = new(StringComparer.Ordinal)
+    {
+        ["upper"] = "fawqani", ["lower"] = "tahtani", ["eastern"] = "sharqi", ["western"] = "gharbi", ["northern"] = "shamali",
+        ["southern"] = "janubi", ["big"] = "kabir", ["great"] = "kabir", ["greater"] = "kabir", ["small"] = "saghir", ["little"] = "saghir",
+    };
+
+    /// <summary>"Upper Baguz" as the gazetteer writes it ("baguz fawqani"), or null for a name without an English qualifier.</summary>
+    private static List<string>? Qualified(List<string> tokens) =>
+        tokens.Count > 1 && !Tokenizer.IsArabic(tokens[0]) && Qualifiers.TryGetValue(tokens[0].ToLowerInvariant(), out var arabic)
+            ? [.. tokens.Skip(1), arabic]
+            : null;
 
     /// <summary>
     /// Longest prefix first; at each length the spelling, the spelling without a possessive "s" ("Syrias", "Aleppos"
@@ -608,6 +630,11 @@ public sealed class Geocoder(Gazetteer gazetteer, string? defaultFocus = null)
     private IEnumerable<GazetteerPlace> HintPlaces(string hint, Context context)
     {
         var places = gazetteer.Find(hint).Where(h => !IsCountry(h) && context.Allows(h)).ToList();
+        if (places.Count == 0 && !Tokenizer.IsArabic(hint) && LongestKnownPrefix(hint) is { } spelt)
+        {
+            // "the western countryside of Darra": a hint spelt otherwise still says where (Daraa).
+            places = spelt.Candidates.Select(c => c.Place).Where(h => !IsCountry(h) && context.Allows(h) && IsNotable(h)).ToList();
+        }
         var notable = places.Where(IsNotable).ToList();
         if (notable.Count > 0)
         {
