@@ -30,6 +30,9 @@ public sealed class IncidentExtractor(Lexicon lexicon, string version)
 
     private const int ModalityWindow = 4;
 
+    // A noun trigger is named by what governs it from further away ("أدان الحزب ... أمس عملية خطف").
+    private const int NounModalityWindow = 8;
+
     public IncidentExtractor() : this(Lexicon.LoadEmbedded())
     {
     }
@@ -62,24 +65,18 @@ public sealed class IncidentExtractor(Lexicon lexicon, string version)
             {
                 setting.AddRange(SettingOf(folded, tokens));
             }
-            var frame = FrameFor(input, folded, tokens, sentence);
-            if (frame is null)
+            var recent = frames.Count > 0 && sentence - frames[^1].LastSentence <= 2;
+            foreach (var told in FramesFor(input, folded, tokens, sentence, recent))
             {
-                continue;
+                // "وشملت الهجمات ... أهداف قرب حلب": the attacks are the air strikes told before, now at more places.
+                var frame = told.RefersBack && frames.Count > 0 && told.Sentence - frames[^1].LastSentence <= 2 && frames[^1].EventType != told.EventType
+                    ? told.AsKindOf(frames[^1])
+                    : told;
+                foreach (var part in Distribute(frame))
+                {
+                    Collect(part, frames, leads);
+                }
             }
-            if (frame.HasNoOwnPlace && frames.Count > 0 && frame.Sentence - frames[^1].LastSentence <= 2
-                && (frames[^1].EventType == frame.EventType || frames[^1].EventType == "Battles" && frame.EventType == "Explosions/Remote violence"))
-            {
-                frames[^1].Absorb(frame);
-                continue;
-            }
-            if (frame.HasNoOwnPlace && frames.Count == 0)
-            {
-                // A headline or lead without a place usually announces an event the body tells in full.
-                leads.Add(frame);
-                continue;
-            }
-            frames.Add(frame);
         }
         var firstOfType = new Dictionary<string, Frame>(StringComparer.Ordinal);
         foreach (var frame in frames)
@@ -122,6 +119,27 @@ public sealed class IncidentExtractor(Lexicon lexicon, string version)
                 .Select(p => p with { Relation = PlaceMentionFinder.ArticlePrefix + p.Relation });
             return incident with { Places = [.. incident.Places, .. article, .. countries] };
         }).ToList();
+    }
+
+    /// <summary>
+    /// A frame with no place of its own continues the previous incident of its type (or a battle's remote violence); one
+    /// before any incident is the headline's or lead's announcement; any other is an incident.
+    /// </summary>
+    private static void Collect(Frame frame, List<Frame> frames, List<Frame> leads)
+    {
+        if (frame.HasNoOwnPlace && frames.Count > 0 && frame.Sentence - frames[^1].LastSentence <= 2
+            && (frames[^1].EventType == frame.EventType || frames[^1].EventType == "Battles" && frame.EventType == "Explosions/Remote violence"))
+        {
+            frames[^1].Absorb(frame);
+            return;
+        }
+        if (frame.HasNoOwnPlace && frames.Count == 0)
+        {
+            // A headline or lead without a place usually announces an event the body tells in full.
+            leads.Add(frame);
+            return;
+        }
+        frames.Add(frame);
     }
 
     /// <summary>The headline, dateline and lead: where the article says it is, whatever its later sentences report.</summary>
@@ -174,7 +192,130 @@ public sealed class IncidentExtractor(Lexicon lexicon, string version)
     private static string PlaceKey(string name) =>
         string.Join(' ', Tokenizer.Tokenize(TextFolding.Fold(name)).Select(t => Tokenizer.StripArticle(t.Text)));
 
-    private Frame? FrameFor(ExtractionInput input, FoldedText folded, List<Token> tokens, int sentence)
+    /// <summary>
+    /// The frames of one sentence: its lead event and, in a clause of its own ("كما أسقط ... بمدينة الرقة", "while ...
+    /// in Y"), each further event told at another place. A clause's event at the lead's place, or with no place of its
+    /// own, stays part of the lead ("clashes in A amid shelling of A" is one battle).
+    /// </summary>
+    private IEnumerable<Frame> FramesFor(ExtractionInput input, FoldedText folded, List<Token> tokens, int sentence, bool recent)
+    {
+        var lead = FrameFor(input, folded, tokens, sentence, recent);
+        if (lead is null)
+        {
+            yield break;
+        }
+        var clauses = Clauses(tokens);
+        if (clauses.Count < 2)
+        {
+            yield return lead;
+            yield break;
+        }
+        var leadClause = clauses.FindIndex(c => c.Exists(t => t.Start == lead.TriggerOffset));
+        var leadPlaces = PlaceKeys(FrameFor(input, folded, clauses[leadClause], sentence, recent) ?? lead);
+        var further = new List<(int Clause, Frame Frame)>();
+        for (var i = 0; i < clauses.Count; i++)
+        {
+            if (i == leadClause || FrameFor(input, folded, clauses[i], sentence, recent) is not { HasNoOwnPlace: false } frame)
+            {
+                continue;
+            }
+            var places = PlaceKeys(frame);
+            if (places.Count > 0 && !places.Overlaps(leadPlaces))
+            {
+                frame.Rules["event_type"] += " (own clause)";
+                further.Add((i, frame));
+            }
+        }
+        if (further.Count == 0)
+        {
+            yield return lead;
+            yield break;
+        }
+        // The lead keeps the clauses that are not another event's: their actors, places and counts are its own.
+        var rest = clauses.Where((_, i) => further.TrueForAll(f => f.Clause != i)).SelectMany(c => c).ToList();
+        yield return FrameFor(input, folded, rest, sentence, recent) ?? lead;
+        foreach (var (_, frame) in further)
+        {
+            yield return frame;
+        }
+    }
+
+    /// <summary>
+    /// An event at coordinated places ("غارات قرب حلب والرقة ودير الزور", "في منطقتي المنصور والشعلة") is an incident at
+    /// each: the cue governs every conjunct. The toll, which the sentence does not divide, stays with the first.
+    /// </summary>
+    private static IEnumerable<Frame> Distribute(Frame frame)
+    {
+        var own = frame.Places.FindIndex(p => p.Relation is not ("between" or PlaceMentionFinder.FreeMention));
+        if (own < 0 || Conjuncts(frame.Places[own].Name) is not { Count: > 1 } parts)
+        {
+            yield return frame;
+            yield break;
+        }
+        for (var i = 0; i < parts.Count; i++)
+        {
+            var places = new List<PlaceFound>(frame.Places);
+            places[own] = places[own] with { Name = parts[i] };
+            var rules = new Dictionary<string, string>(frame.Rules, StringComparer.Ordinal) { ["place"] = $"{frame.Rules.GetValueOrDefault("place")} (conjunct {i + 1} of {parts.Count})" };
+            yield return new Frame(frame.EventType, frame.SubEventType, [.. frame.Actors], places, frame.DateStart, frame.DateEnd,
+                i == 0 ? frame.Fatalities : null, i == 0 ? frame.Arrests : null, frame.SourceCue, frame.Evidence, rules, frame.Sentence)
+            {
+                Countries = frame.Countries,
+                TriggerOffset = frame.TriggerOffset,
+            };
+        }
+    }
+
+    /// <summary>
+    /// The conjuncts of an Arabic place name run: "حلب والرقة ودير الزور" is حلب، الرقة، دير الزور. A word that merely
+    /// begins with و ("وادي", "واسط") is no conjunct; و before the article is ("والرقة").
+    /// </summary>
+    private static List<string>? Conjuncts(string name)
+    {
+        if (!Tokenizer.IsArabic(name))
+        {
+            return null;
+        }
+        var words = name.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var parts = new List<string>();
+        var current = new List<string>();
+        foreach (var word in words)
+        {
+            if (current.Count > 0 && word.Length > 3 && word[0] == 'و' && (word[1] != 'ا' || word[2] == 'ل'))
+            {
+                parts.Add(string.Join(' ', current));
+                current = [word[1..]];
+                continue;
+            }
+            current.Add(word);
+        }
+        parts.Add(string.Join(' ', current));
+        return parts.Count > 1 ? parts : null;
+    }
+
+    private static HashSet<string> PlaceKeys(Frame frame) =>
+        frame.Places.Where(p => p.Relation is not ("between" or PlaceMentionFinder.FreeMention)).Select(p => PlaceKey(p.Name)).ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>The sentence cut before each clause connector ("كما", "فيما", "while", "meanwhile").</summary>
+    private List<List<Token>> Clauses(List<Token> tokens)
+    {
+        var cuts = lexicon.Cues.FindAll(tokens).Where(c => c.Entry.Value.Kind == "clause" && c.First > 0).Select(c => c.First).Distinct().Order().ToList();
+        var clauses = new List<List<Token>>(cuts.Count + 1);
+        var start = 0;
+        foreach (var cut in cuts.Append(tokens.Count))
+        {
+            if (cut > start)
+            {
+                clauses.Add(tokens.GetRange(start, cut - start));
+            }
+            start = cut;
+        }
+        return clauses;
+    }
+
+    /// <param name="recent">An incident was told in the last two sentences: a definite generic noun ("الهجمات", "the
+    /// attacks") may point back at it and needs no anchor of its own.</param>
+    private Frame? FrameFor(ExtractionInput input, FoldedText folded, List<Token> tokens, int sentence, bool recent)
     {
         // The most violent event the sentence reports leads its frame: a clash that ends a confrontation with a
         // patrol is a clash, not a patrol.
@@ -186,7 +327,7 @@ public sealed class IncidentExtractor(Lexicon lexicon, string version)
         }
         var cues = lexicon.Cues.FindAll(tokens);
         var trigger = candidates
-            .Where(match => RequirementsMet(match, tokens, cues) && !IsModal(match, cues))
+            .Where(match => (RequirementsMet(match, tokens, cues) || recent && RefersBack(match, tokens)) && !IsModal(match, cues) && !IsNamedNotReported(match, tokens, cues, candidates))
             .OrderByDescending(match => Severity(match.Entry.Value.EventType))
             .ThenBy(match => match.First)
             .FirstOrDefault();
@@ -261,7 +402,13 @@ public sealed class IncidentExtractor(Lexicon lexicon, string version)
         }
         return new Frame(
             eventType, subEventType, actors, places.Select(p => p.Place).ToList(),
-            dateStart, dateEnd, fatalities, arrests, source, evidence, rules, sentence) { Countries = countries };
+            dateStart, dateEnd, fatalities, arrests, source, evidence, rules, sentence)
+        {
+            Countries = countries,
+            TriggerOffset = tokens[trigger.First].Start,
+            // "الهجمات" / "the attacks": a definite generic noun points back at an event already told.
+            RefersBack = RefersBack(trigger, tokens),
+        };
     }
 
     /// <summary>
@@ -360,18 +507,50 @@ public sealed class IncidentExtractor(Lexicon lexicon, string version)
             // "الخطف" (the kidnapping) points back at an event already told; what follows is mostly reaction.
             // With the article, only a toll or a verb of occurrence anchors it, not a bare time word.
             var definite = HasArticle(tokens[trigger.First].Text);
+            // A toll right after the trigger ("قتل 8 أشخاص", "killed 12") is the surest anchor.
+            if (tokens.Skip(trigger.Last + 1).Take(2).Any(t => int.TryParse(t.Text, out var n) && n is > 0 and < MinimumYear))
+            {
+                return true;
+            }
+            // "القتل" with the article is one more crime named, not a toll: only a verb or an undetermined noun anchors.
             return cues.Any(c => (c.Entry.Value.Kind is "killed" or "eventive" && !(definite && c.Entry.Value.Value is "past" or "time"))
+                && !(c.Entry.Value.Kind == "killed" && HasArticle(tokens[c.First].Text))
                 && (c.Last < trigger.First || c.First > trigger.Last)
                 && c.Last >= trigger.First - EventiveWindow && c.First <= trigger.Last + EventiveWindow);
         }
         return tokens.Any(t => Tokenizer.ArabicStems(t.Text).Any(stem => requires.Contains(stem, StringComparer.Ordinal)));
     }
 
+    /// <summary>"الهجمات" / "the attacks": a definite generic noun of attack points back at an event already told.</summary>
+    private static bool RefersBack(PhraseMatch<(string EventType, string SubEventType, string[] Requires)> trigger, List<Token> tokens) =>
+        (trigger.Entry.Value.EventType, trigger.Entry.Value.SubEventType) is ("Battles", "Armed clash")
+        && (HasArticle(tokens[trigger.First].Text) || trigger.First > 0 && tokens[trigger.First - 1].Text == "the");
+
+    /// <summary>
+    /// A noun trigger (one that needs an anchor) that only names an event: in a list of crimes ("القتل والخطف", "الخطف
+    /// والتعذيب": joined by و to another trigger), or in a sentence about a trial, a charge, an inquiry or an anniversary.
+    /// </summary>
+    private static bool IsNamedNotReported(PhraseMatch<(string EventType, string SubEventType, string[] Requires)> trigger, List<Token> tokens,
+        List<PhraseMatch<(string Kind, string Value)>> cues, List<PhraseMatch<(string EventType, string SubEventType, string[] Requires)>> candidates)
+    {
+        if (!trigger.Entry.Value.Requires.Contains(EventiveContext, StringComparer.Ordinal))
+        {
+            return false;
+        }
+        if (cues.Any(c => c.Entry.Value.Kind == "judicial"))
+        {
+            return true;
+        }
+        return candidates.Any(other => !ReferenceEquals(other, trigger)
+            && (other.First == trigger.Last + 1 && tokens[other.First].Text.StartsWith('و') || other.Last == trigger.First - 1 && tokens[trigger.First].Text.StartsWith('و'))
+            && HasArticle(tokens[other.First].Text) && HasArticle(tokens[trigger.First].Text));
+    }
+
     // A trigger shortly after a future, negated, threatened, conditional or habitual marker reports no incident.
     private static bool IsModal(PhraseMatch<(string EventType, string SubEventType, string[] Requires)> trigger,
         List<PhraseMatch<(string Kind, string Value)>> cues) =>
         cues.Any(c => c.Entry.Value.Kind == "modality"
-            && (c.Last < trigger.First && trigger.First - c.Last <= ModalityWindow
+            && (c.Last < trigger.First && trigger.First - c.Last <= (trigger.Entry.Value.Requires.Contains(EventiveContext, StringComparer.Ordinal) ? NounModalityWindow : ModalityWindow)
                 || c.First > trigger.Last && c.First - trigger.Last <= 2 && c.Entry.Value.Value == "habitual"));
 
     /// <summary>An explicit date that ends this long before publication is background, not news.</summary>
@@ -579,6 +758,12 @@ public sealed class IncidentExtractor(Lexicon lexicon, string version)
         public int LastSentence { get; private set; } = Sentence;
         public int MergedSentences { get; private set; }
 
+        /// <summary>The trigger is a definite generic noun ("الهجمات", "the attacks"): the event told before, not a new kind.</summary>
+        public bool RefersBack { get; init; }
+
+        /// <summary>Where the trigger begins in the folded text.</summary>
+        public int TriggerOffset { get; init; }
+
         /// <summary>The countries the sentence names (relation "country").</summary>
         public List<PlaceFound> Countries { get; init; } = [];
 
@@ -608,6 +793,16 @@ public sealed class IncidentExtractor(Lexicon lexicon, string version)
             MergedSentences++;
             Rules["merged"] = $"{MergedSentences} more sentence(s)";
         }
+
+        /// <summary>This frame as an event of <paramref name="earlier"/>'s kind (a definite noun pointing back at it).</summary>
+        public Frame AsKindOf(Frame earlier) =>
+            new(earlier.EventType, earlier.SubEventType, Actors, Places, DateStart, DateEnd, Fatalities, Arrests, SourceCue, Evidence,
+                new Dictionary<string, string>(Rules, StringComparer.Ordinal) { ["event_type"] = $"{Rules["event_type"]} (refers back to sentence {earlier.Sentence + 1})" },
+                Sentence)
+            {
+                Countries = Countries,
+                TriggerOffset = TriggerOffset,
+            };
 
         private static int? Max(int? a, int? b) => a is null ? b : b is null ? a : Math.Max(a.Value, b.Value);
 

@@ -142,14 +142,14 @@ public sealed class Lexicon
             var requires = row.Length > 4 && row[4].Length > 0
                 ? row[4].Split('|').Select(w => w.Trim() == IncidentExtractor.EventiveContext ? w.Trim() : Tokenizer.StripArticle(TextFolding.Fold(w.Trim()))).ToArray()
                 : [];
-            foreach (var phrase in row[2] == "en" ? EnglishInflections.Expand(row[3]) : [row[3]])
+            foreach (var phrase in row[2] == "en" ? EnglishInflections.Expand(row[3]) : ArabicInflections.Expand(row[3]))
             {
                 lexicon.Triggers.Add(phrase, row[2], (row[0], row[1], requires));
             }
         }
         foreach (var row in Rows("cues.tsv", minimumColumns: 3))
         {
-            foreach (var phrase in row[1] == "en" ? EnglishInflections.Expand(row[2]) : [row[2]])
+            foreach (var phrase in row[1] == "en" ? EnglishInflections.Expand(row[2]) : ArabicInflections.Expand(row[2]))
             {
                 lexicon.Cues.Add(phrase, row[1], (row[0], row.Length > 3 ? row[3] : ""));
             }

@@ -1,0 +1,85 @@
+using Platform.Extraction.Engine;
+
+namespace Platform.Extraction.Tests;
+
+/// <summary>Clause frames, coordinated places, anaphora, Arabic verb forms, and the sense of a trigger word.</summary>
+public class ClauseAndSenseTests
+{
+    private static readonly IncidentExtractor Extractor = new();
+
+    private static IReadOnlyList<IncidentFound> Extract(string text) =>
+        Extractor.Extract(new ExtractionInput(text, Platform.Text.Tokenizer.IsArabic(text[..1]) ? "ar" : "en", new DateOnly(2015, 3, 5)));
+
+    [Theory]
+    [InlineData("Rebels clashed with regime forces in Kafr Nabl, while regime warplanes bombed the town of Saraqib.", "Kafr Nabl", "Saraqib")]
+    [InlineData("تستمر الاشتباكات بين الجيشين في مدينة دمشق، كما أسقط الجيش الحر طائرة حربية بمدينة الرقة.", "دمشق", "الرقة")]
+    public void An_event_in_a_clause_of_its_own_at_another_place_is_its_own_incident(string text, string first, string second)
+    {
+        var incidents = Extract(text);
+
+        incidents.Count.ShouldBe(2);
+        incidents[0].Places.ShouldContain(p => p.Name == first);
+        incidents[1].Places.ShouldContain(p => p.Name == second);
+        incidents[1].Rules["event_type"].ShouldContain("own clause");
+    }
+
+    [Fact]
+    public void Shelling_in_a_clause_at_the_battles_own_place_stays_one_battle()
+    {
+        Extract("Rebels clashed with regime forces in Kafr Nabl, while regime artillery shelled Kafr Nabl.").ShouldHaveSingleItem().EventType.ShouldBe("Battles");
+    }
+
+    [Fact]
+    public void An_event_at_coordinated_places_is_an_incident_at_each()
+    {
+        var incidents = Extract("عثرت الشرطة أمس على جثتي رجلين بدت عليهما آثار طلقات نارية في منطقتي المنصور والشعلة غرب بغداد.");
+
+        incidents.Select(i => i.Places[0].Name).ShouldBe(["المنصور", "الشعلة"]);
+        incidents.ShouldAllBe(i => i.EventType == "Violence against civilians");
+    }
+
+    [Fact]
+    public void A_definite_attack_noun_points_back_at_the_event_told_before()
+    {
+        var incidents = Extract("نفذت طائرات التحالف أمس تسع ضربات جوية قرب مدينة الحسكة. وشملت الهجمات أيضا أهدافا قرب مدينة الرقة.");
+
+        incidents.Count.ShouldBe(2);
+        incidents.ShouldAllBe(i => i.SubEventType == "Air/drone strike");
+        incidents[1].Rules["event_type"].ShouldContain("refers back");
+    }
+
+    [Theory]
+    [InlineData("أسقط~v طائرة", new[] { "أسقط طائرة", "أسقطت طائرة", "أسقطوا طائرة", "أسقطا طائرة", "أسقطتا طائرة" })]
+    [InlineData("اشتبك~v", new[] { "اشتبك", "اشتبكت", "اشتبكوا", "اشتبكا", "اشتبكتا" })]
+    [InlineData("قتل", new[] { "قتل" })]
+    public void An_arabic_verb_entry_stands_for_its_perfect_forms(string phrase, string[] forms)
+    {
+        ArabicInflections.Expand(phrase).ShouldBe(forms, ignoreOrder: true);
+    }
+
+    [Fact]
+    public void An_unknown_arabic_mark_is_a_clear_error()
+    {
+        Should.Throw<InvalidDataException>(() => ArabicInflections.Expand("قتل~n")).Message.ShouldContain("قتل~n");
+    }
+
+    [Theory]
+    [InlineData("قتل 8 أشخاص في بلدة الشيخ مسكين نتيجة قصف القوات الحكومية.")]
+    [InlineData("أسقطت فصائل المعارضة طائرة حربية قرب بلدة التمانعة.")]
+    public void A_toll_or_a_downed_aircraft_reports_an_incident(string text)
+    {
+        Extract(text).ShouldNotBeEmpty();
+    }
+
+    [Theory]
+    [InlineData("حوادث القتل والخطف تطال العديد من الجنسيات في المدينة.")]
+    [InlineData("بدأت أمس محاكمة المتهمين في قضية اغتيال رئيس البلدية.")]
+    [InlineData("تحل اليوم الذكرى الثالثة لاغتيال القيادي في الحركة.")]
+    [InlineData("فهاجم السيناتور رغبة الرئيس في التفاوض.")]
+    [InlineData("انفجرت فضيحة جديدة في وجه رئيس البنك الدولي.")]
+    [InlineData("كشف التقرير عن خطط لشن ضربات جوية على المنشآت.")]
+    public void A_trigger_word_that_only_names_or_means_something_else_reports_nothing(string text)
+    {
+        Extract(text).ShouldBeEmpty();
+    }
+}
