@@ -83,3 +83,48 @@ public class ClauseAndSenseTests
         Extract(text).ShouldBeEmpty();
     }
 }
+
+/// <summary>Tolls: injured never counted, passives, coded tolls of monitors' notes, one person, tolls without a trigger.</summary>
+public class TollTests
+{
+    private static readonly IncidentExtractor Extractor = new();
+
+    private static IReadOnlyList<IncidentFound> Extract(string text) =>
+        Extractor.Extract(new ExtractionInput(text, Platform.Text.Tokenizer.IsArabic(text[..1]) ? "ar" : "en", new DateOnly(2019, 3, 5)));
+
+    [Theory]
+    [InlineData("Ten people were killed and 22 wounded when regime forces shelled the town of Saraqib.", 10)]
+    [InlineData("Regime shelling on the town of Saraqib: 6 killed 12 wounded.", 6)]
+    [InlineData("At least 12 Islamist fighters were killed in clashes with Kurdish forces in the town of Tal Abyad.", 12)]
+    [InlineData("Unknown gunmen shot and killed a QSD fighter in the town of Shaddadi.", 1)]
+    [InlineData("HTS forces ambushed two IS fighters north of the city of Idlib, killing both fighters.", 2)]
+    [InlineData("قتل 8 أشخاص وأصيب 20 آخرون في قصف على بلدة الشيخ مسكين.", 8)]
+    public void The_toll_counts_the_killed_never_the_injured(string text, int fatalities)
+    {
+        Extract(text).ShouldHaveSingleItem().Fatalities.ShouldBe(fatalities);
+    }
+
+    [Fact]
+    public void A_coded_toll_replaces_the_counts_of_the_note()
+    {
+        var incident = Extract("Regime forces clashed with rebels in the town of Kafr Nabl. 25 rebels were killed. Total fatalities coded to 61.")
+            .ShouldHaveSingleItem();
+
+        incident.Fatalities.ShouldBe(61);
+        incident.Rules["fatalities"].ShouldStartWith("coded toll");
+    }
+
+    [Fact]
+    public void A_toll_told_without_a_trigger_belongs_to_the_event_before()
+    {
+        Extract("Regime warplanes bombed the town of Saraqib on Monday. At least 16 civilians died, the monitor said.")
+            .ShouldHaveSingleItem().Fatalities.ShouldBe(16);
+    }
+
+    [Fact]
+    public void A_countrywide_total_is_no_toll_of_an_event()
+    {
+        Extract("Regime warplanes bombed the town of Saraqib on Monday. More than 300,000 people have died across the country since the start of the war.")
+            .ShouldHaveSingleItem().Fatalities.ShouldBeNull();
+    }
+}

@@ -53,6 +53,8 @@ public sealed class IncidentExtractor(Lexicon lexicon, string version)
         var leads = new List<Frame>();
         var setting = new List<PlaceFound>();
         var sentence = -1;
+        int? pendingToll = null;
+        var pendingSentence = 0;
         foreach (var (start, end) in Sentences(folded.Folded))
         {
             sentence++;
@@ -66,15 +68,38 @@ public sealed class IncidentExtractor(Lexicon lexicon, string version)
                 setting.AddRange(SettingOf(folded, tokens));
             }
             var recent = frames.Count > 0 && sentence - frames[^1].LastSentence <= 2;
+            var any = false;
             foreach (var told in FramesFor(input, folded, tokens, sentence, recent))
             {
+                any = true;
+                if (pendingToll is { } toll)
+                {
+                    told.AddToll(toll, pendingSentence);
+                    pendingToll = null;
+                }
                 // "وشملت الهجمات ... أهداف قرب حلب": the attacks are the air strikes told before, now at more places.
-                var frame = told.RefersBack && frames.Count > 0 && told.Sentence - frames[^1].LastSentence <= 2 && frames[^1].EventType != told.EventType
+                // "قتل 29 منهم في استهداف ... قرب الطبقة" after air strikes: a toll at a place of its own is one more strike.
+                var frame = recent && frames[^1].EventType != told.EventType
+                    && (told.RefersBack || told.TollOnly && frames[^1].EventType is "Battles" or "Explosions/Remote violence")
                     ? told.AsKindOf(frames[^1])
                     : told;
                 foreach (var part in Distribute(frame))
                 {
                     Collect(part, frames, leads);
+                }
+            }
+            if (!any && TollOf(tokens) is { } count)
+            {
+                var coded = CodedToll(tokens) is not null;
+                // "A motorcycle bomber killed at least 16 civilians": a toll told without a trigger belongs to the event
+                // told just before, or else to the next one.
+                if (recent || coded && frames.Count > 0)
+                {
+                    frames[^1].AddToll(count, sentence, coded);
+                }
+                else
+                {
+                    (pendingToll, pendingSentence) = (count, sentence);
                 }
             }
         }
@@ -119,6 +144,13 @@ public sealed class IncidentExtractor(Lexicon lexicon, string version)
                 .Select(p => p with { Relation = PlaceMentionFinder.ArticlePrefix + p.Relation });
             return incident with { Places = [.. incident.Places, .. article, .. countries] };
         }).ToList();
+    }
+
+    /// <summary>The number killed a sentence states, unless it counts a country, a period or a movement.</summary>
+    private int? TollOf(List<Token> tokens)
+    {
+        var cues = lexicon.Cues.FindAll(tokens);
+        return CodedToll(tokens) ?? (cues.Any(c => c.Entry.Value.Kind is "total" or "modality" or "judicial") ? null : CountNear(tokens, cues, "killed"));
     }
 
     /// <summary>
@@ -247,7 +279,22 @@ public sealed class IncidentExtractor(Lexicon lexicon, string version)
     private static IEnumerable<Frame> Distribute(Frame frame)
     {
         var own = frame.Places.FindIndex(p => p.Relation is not ("between" or PlaceMentionFinder.FreeMention));
-        if (own < 0 || Conjuncts(frame.Places[own].Name) is not { Count: > 1 } parts)
+        if (own < 0)
+        {
+            yield return frame;
+            yield break;
+        }
+        var place = frame.Places[own];
+        var parts = Conjuncts(place.Name)?.Select(name => place with { Name = name }).ToList();
+        if (parts is null && place.Relation != "between"
+            && place.Hints.Select((hint, index) => (Parts: Conjuncts(hint), Index: index)).FirstOrDefault(h => h.Parts is not null) is { Parts: { } hinted } found)
+        {
+            // "في منطقتي الفلاحات غربي الفلوجة وصبيحات شرقيها": the conjunct after the direction's city is a second place.
+            var hints = place.Hints.ToList();
+            hints[found.Index] = hinted[0];
+            parts = [place with { Hints = hints }, .. hinted.Skip(1).Select(name => place with { Name = name, Hints = [] })];
+        }
+        if (parts is null)
         {
             yield return frame;
             yield break;
@@ -255,7 +302,7 @@ public sealed class IncidentExtractor(Lexicon lexicon, string version)
         for (var i = 0; i < parts.Count; i++)
         {
             var places = new List<PlaceFound>(frame.Places);
-            places[own] = places[own] with { Name = parts[i] };
+            places[own] = parts[i];
             var rules = new Dictionary<string, string>(frame.Rules, StringComparer.Ordinal) { ["place"] = $"{frame.Rules.GetValueOrDefault("place")} (conjunct {i + 1} of {parts.Count})" };
             yield return new Frame(frame.EventType, frame.SubEventType, [.. frame.Actors], places, frame.DateStart, frame.DateEnd,
                 i == 0 ? frame.Fatalities : null, i == 0 ? frame.Arrests : null, frame.SourceCue, frame.Evidence, rules, frame.Sentence)
@@ -328,7 +375,7 @@ public sealed class IncidentExtractor(Lexicon lexicon, string version)
         var cues = lexicon.Cues.FindAll(tokens);
         var trigger = candidates
             .Where(match => (RequirementsMet(match, tokens, cues) || recent && RefersBack(match, tokens)) && !IsModal(match, cues) && !IsNamedNotReported(match, tokens, cues, candidates))
-            .OrderByDescending(match => Severity(match.Entry.Value.EventType))
+            .OrderByDescending(match => Severity(match, cues))
             .ThenBy(match => match.First)
             .FirstOrDefault();
         if (trigger is null)
@@ -394,6 +441,14 @@ public sealed class IncidentExtractor(Lexicon lexicon, string version)
             rules["event_type"] += " (victim a combatant)";
         }
         else if ((eventType, subEventType) is ("Explosions/Remote violence", "Shelling/artillery/missile attack")
+            && !cues.Any(c => c.Entry.Value.Kind == "reciprocal") && cues.Any(c => c.Entry.Value.Kind == "air-weapon"))
+        {
+            // "قصف بثلاثة براميل متفجرة", "warplanes shelled": the weapon is delivered from the air (ACLED codes barrel
+            // bombs and helicopters as air strikes).
+            subEventType = "Air/drone strike";
+            rules["sub_event_type"] = "weapon:air";
+        }
+        else if ((eventType, subEventType) is ("Explosions/Remote violence", "Shelling/artillery/missile attack")
             && cues.Any(c => c.Entry.Value.Kind == "reciprocal"))
         {
             // "regime forces and HTS exchanged shelling": both sides fire, which ACLED codes as an armed clash.
@@ -408,6 +463,8 @@ public sealed class IncidentExtractor(Lexicon lexicon, string version)
             TriggerOffset = tokens[trigger.First].Start,
             // "الهجمات" / "the attacks": a definite generic noun points back at an event already told.
             RefersBack = RefersBack(trigger, tokens),
+            TollOnly = (eventType, subEventType) is ("Violence against civilians", "Attack") && IsKilling(trigger, cues)
+                && !cues.Any(c => c.Entry.Value.Kind == "victim"),
         };
     }
 
@@ -470,6 +527,32 @@ public sealed class IncidentExtractor(Lexicon lexicon, string version)
         _ => 1,
     };
 
+    /// <summary>
+    /// The rank of a trigger in its sentence: by <see cref="Severity(string)"/>, except that the weapon decides over a
+    /// generic attack word ("هجوم بسيارة مفخخة" is a car bomb, "attacked ... with an IED" an IED), and a killing word
+    /// is the result of any other event the sentence tells ("قتل 29 منهم في استهداف" is the strike).
+    /// </summary>
+    private static double Severity(PhraseMatch<(string EventType, string SubEventType, string[] Requires)> match, List<PhraseMatch<(string Kind, string Value)>> cues)
+    {
+        if (IsGenericAttack(match.Entry.Phrase))
+        {
+            return 2.9;
+        }
+        if (match.Entry.Value is ("Violence against civilians", "Attack", _) && IsKilling(match, cues))
+        {
+            return 2.5;
+        }
+        return Severity(match.Entry.Value.EventType);
+    }
+
+    private static bool IsKilling(PhraseMatch<(string EventType, string SubEventType, string[] Requires)> match, List<PhraseMatch<(string Kind, string Value)>> cues) =>
+        cues.Any(c => c.Entry.Value.Kind == "killed" && c.First == match.First);
+
+    // Attack words that say nothing of the means: the sentence's weapon, when it names one, is the event.
+    private static readonly HashSet<string> GenericAttackWords = new(StringComparer.Ordinal) { "هجوم", "هجمات", "هجومين", "attack", "attacks", "attacked" };
+
+    private static bool IsGenericAttack(string phrase) => GenericAttackWords.Contains(Tokenizer.StripArticle(TextFolding.Fold(phrase)));
+
     /// <summary>The name in a trigger's "requires" column that stands for any word of the "eventive" cue list.</summary>
     public const string EventiveContext = "@eventive";
 
@@ -523,7 +606,7 @@ public sealed class IncidentExtractor(Lexicon lexicon, string version)
 
     /// <summary>"الهجمات" / "the attacks": a definite generic noun of attack points back at an event already told.</summary>
     private static bool RefersBack(PhraseMatch<(string EventType, string SubEventType, string[] Requires)> trigger, List<Token> tokens) =>
-        (trigger.Entry.Value.EventType, trigger.Entry.Value.SubEventType) is ("Battles", "Armed clash")
+        IsGenericAttack(trigger.Entry.Phrase)
         && (HasArticle(tokens[trigger.First].Text) || trigger.First > 0 && tokens[trigger.First - 1].Text == "the");
 
     /// <summary>
@@ -533,12 +616,21 @@ public sealed class IncidentExtractor(Lexicon lexicon, string version)
     private static bool IsNamedNotReported(PhraseMatch<(string EventType, string SubEventType, string[] Requires)> trigger, List<Token> tokens,
         List<PhraseMatch<(string Kind, string Value)>> cues, List<PhraseMatch<(string EventType, string SubEventType, string[] Requires)>> candidates)
     {
+        if (cues.Any(c => c.Entry.Value.Kind == "total") && (trigger.Entry.Value.EventType is "Protests" || IsKilling(trigger, cues)))
+        {
+            return true;
+        }
         if (!trigger.Entry.Value.Requires.Contains(EventiveContext, StringComparer.Ordinal))
         {
             return false;
         }
         if (cues.Any(c => c.Entry.Value.Kind == "judicial"))
         {
+            return true;
+        }
+        if (cues.Any(c => c.Entry.Value.Kind == "total") && (trigger.Entry.Value.EventType is "Protests" || IsKilling(trigger, cues)))
+        {
+            // "119 killed across Syria", "حركة احتجاجات منذ ما يقرب من عامين": a total or a movement, not an incident.
             return true;
         }
         return candidates.Any(other => !ReferenceEquals(other, trigger)
@@ -613,14 +705,62 @@ public sealed class IncidentExtractor(Lexicon lexicon, string version)
         return (first, first.AddMonths(1).AddDays(-1), "date:explicit-month");
     }
 
+    /// <summary>
+    /// The toll a monitor's note states as its coding: "Unknown number of fatalities coded as 10", "Total fatalities
+    /// coded to 61", "Total fatalities 26": it replaces any count the sentences gave.
+    /// </summary>
+    private static int? CodedToll(List<Token> tokens)
+    {
+        for (var i = 0; i < tokens.Count; i++)
+        {
+            if (tokens[i].Text is not ("fatalities" or "fatality"))
+            {
+                continue;
+            }
+            var total = i > 0 && tokens[i - 1].Text == "total";
+            for (var j = i + 1; j < Math.Min(tokens.Count, i + 5); j++)
+            {
+                var coded = tokens[j - 1].Text is "as" or "to" or "at" && tokens.Skip(i + 1).Take(j - i - 1).Any(t => t.Text == "coded");
+                if ((coded || total && tokens[j - 1].Text is "fatalities" or "of" or "were" or "is") && int.TryParse(tokens[j].Text, out var n) && n is >= 0 and < MinimumYear)
+                {
+                    return n;
+                }
+            }
+        }
+        return null;
+    }
+
+    // "shot and killed a QSD fighter": one person, named by an article and a singular noun.
+    private static readonly HashSet<string> SingularPersons = new(StringComparer.Ordinal)
+    {
+        "fighter", "soldier", "member", "commander", "officer", "militant", "militiaman", "gunman", "rebel", "emir", "lieutenant", "sergeant",
+        "colonel", "policeman", "civilian", "man", "woman", "child", "boy", "girl", "shepherd", "farmer", "doctor", "leader", "journalist",
+    };
+
+    private static int? OnePerson(List<Token> tokens, int from)
+    {
+        if (from >= tokens.Count || tokens[from].Text is not ("a" or "an"))
+        {
+            return null;
+        }
+        return tokens.Skip(from + 1).Take(4).Any(t => SingularPersons.Contains(t.Text)) ? 1 : null;
+    }
+
     private static int? CountNear(List<Token> tokens, List<PhraseMatch<(string Kind, string Value)>> cues, string kind)
     {
+        if (kind == "killed" && CodedToll(tokens) is { } coded)
+        {
+            return coded;
+        }
         int? total = null;
         foreach (var word in cues.Where(c => c.Entry.Value.Kind == kind))
         {
             // After the word: "مقتل شخص", "killing at least 32 people", "killing a woman and her two children"
             // (counts joined by "and" add up). Before it: "four soldiers dead", "20 قتلى".
-            var count = CountedAfter(tokens, cues, word.Last + 1) ?? CountedBefore(tokens, cues, word.First - 1);
+            // "At least 12 fighters were killed": a passive looks further back for its subject's count.
+            var passive = Enumerable.Range(word.First - 2, 2).Any(i => i >= 0 && tokens[i].Text is "was" or "were" or "been" or "have" or "has" or "had");
+            var count = CountedAfter(tokens, cues, word.Last + 1) ?? CountedBefore(tokens, cues, word.First - 1, passive ? 6 : 2)
+                ?? (kind == "killed" ? OnePerson(tokens, word.Last + 1) : null);
             if (count is not null)
             {
                 total = Math.Max(total ?? 0, count.Value);
@@ -645,6 +785,11 @@ public sealed class IncidentExtractor(Lexicon lexicon, string version)
                     continue;
                 }
                 found = CountAt(tokens, cues, i);
+                // "6 killed, 12 wounded", "ten killed and 22 injured": a count of the injured is never a toll.
+                if (found is { } candidate && (CountsInjured(tokens, candidate.Last) || total is null && AfterAnd(tokens, position, i)))
+                {
+                    return total;
+                }
             }
             if (found is null)
             {
@@ -654,6 +799,23 @@ public sealed class IncidentExtractor(Lexicon lexicon, string version)
             position = found.Value.Last + 1;
         }
     }
+
+    private static readonly HashSet<string> InjuryWords = new(StringComparer.Ordinal)
+    {
+        "wounded", "injured", "injuring", "wounding", "hurt", "injuries", "جرحى", "جريح", "جريحا", "جرح", "أصيب", "اصيب", "أصيبوا", "اصيبوا",
+        "إصابة", "اصابة", "إصابات", "اصابات", "مصابين", "مصابا", "بجروح", "وجرح", "وإصابة", "واصابة", "وأصيب", "واصيب",
+    };
+
+    /// <summary>
+    /// The count ending at <paramref name="last"/> counts the injured: an injury word follows it, right away or after its
+    /// noun ("12 wounded", "22 people injured"); not one that opens the next clause ("8 أشخاص وأصيب 20").
+    /// </summary>
+    private static bool CountsInjured(List<Token> tokens, int last) =>
+        last + 1 < tokens.Count && InjuryWords.Contains(tokens[last + 1].Text)
+        || last + 2 < tokens.Count && InjuryWords.Contains(tokens[last + 2].Text) && !tokens[last + 2].Text.StartsWith('و');
+
+    private static bool AfterAnd(List<Token> tokens, int from, int at) =>
+        Enumerable.Range(from, at - from).Any(i => tokens[i].Text is "and" or "و" or "while") || at > from && JoinedByAnd(tokens, from, at);
 
     private static bool JoinedByAnd(List<Token> tokens, int from, int at)
     {
@@ -667,10 +829,15 @@ public sealed class IncidentExtractor(Lexicon lexicon, string version)
         return tokens[at].Text.Length > 2 && tokens[at].Text[0] == 'و' && Tokenizer.IsArabic(tokens[at].Text);
     }
 
-    private static int? CountedBefore(List<Token> tokens, List<PhraseMatch<(string Kind, string Value)>> cues, int to)
+    private static int? CountedBefore(List<Token> tokens, List<PhraseMatch<(string Kind, string Value)>> cues, int to, int window)
     {
-        for (var i = to; i >= 0 && i >= to - 2; i--)
+        for (var i = to; i >= 0 && i >= to - window; i--)
         {
+            // "19 civilians including five children were killed": the count after "including" is a part of the toll.
+            if (i > 0 && tokens[i - 1].Text is "including" or "among" or "بينهم" or "منهم")
+            {
+                continue;
+            }
             if (CountAt(tokens, cues, i) is { } found)
             {
                 return found.Value;
@@ -761,6 +928,9 @@ public sealed class IncidentExtractor(Lexicon lexicon, string version)
         /// <summary>The trigger is a definite generic noun ("الهجمات", "the attacks"): the event told before, not a new kind.</summary>
         public bool RefersBack { get; init; }
 
+        /// <summary>The trigger is a killing word and the sentence names no civilian victim: a toll, perhaps of an event told before.</summary>
+        public bool TollOnly { get; init; }
+
         /// <summary>Where the trigger begins in the folded text.</summary>
         public int TriggerOffset { get; init; }
 
@@ -803,6 +973,16 @@ public sealed class IncidentExtractor(Lexicon lexicon, string version)
                 Countries = Countries,
                 TriggerOffset = TriggerOffset,
             };
+
+        /// <summary>A toll a sentence without a trigger of its own tells of this event.</summary>
+        public void AddToll(int count, int sentence, bool coded = false)
+        {
+            if (coded || Fatalities is null || count > Fatalities && !Rules.GetValueOrDefault("fatalities", "").StartsWith("coded", StringComparison.Ordinal))
+            {
+                Fatalities = count;
+                Rules["fatalities"] = coded ? $"coded toll (sentence {sentence + 1})" : $"count:killed-words (sentence {sentence + 1}, no trigger)";
+            }
+        }
 
         private static int? Max(int? a, int? b) => a is null ? b : b is null ? a : Math.Max(a.Value, b.Value);
 

@@ -242,6 +242,8 @@ public static class EvaluationCommands
         ["sub_event_accuracy"] = scores.SubEventAccuracy,
         ["actor_f1"] = scores.ActorF1,
         ["fatalities_exact"] = scores.FatalitiesExact,
+        ["fatalities_exact_with_deaths"] = scores.FatalitiesExactWithDeaths,
+        ["pairs_with_deaths"] = scores.PairsWithDeaths,
         ["location_within_1km"] = scores.LocationWithin1Km,
         ["location_within_10km"] = scores.LocationWithin10Km,
         ["location_error_km_median"] = scores.LocationErrorKmMedian,
@@ -275,6 +277,7 @@ public static class EvaluationCommands
         Row("sub-event accuracy", s => Scorer.Format(s.SubEventAccuracy));
         Row("actor F1", s => Scorer.Format(s.ActorF1));
         Row("fatalities exact", s => Scorer.Format(s.FatalitiesExact));
+        Row("  where gold has deaths", s => $"{Scorer.Format(s.FatalitiesExactWithDeaths)} ({s.PairsWithDeaths})");
         Row("location within 1 km", s => Scorer.Format(s.LocationWithin1Km));
         Row("location within 10 km", s => Scorer.Format(s.LocationWithin10Km));
         Row("location error median km", s => Scorer.Format(s.LocationErrorKmMedian));
