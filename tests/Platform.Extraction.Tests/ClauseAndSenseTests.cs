@@ -128,3 +128,29 @@ public class TollTests
             .ShouldHaveSingleItem().Fatalities.ShouldBeNull();
     }
 }
+
+public class TollAllocationTests
+{
+    [Fact]
+    public void A_toll_split_over_places_gives_each_place_its_share()
+    {
+        var text = "Clashes took place between QSD and the rebels in Manajir area. Clashes in Manajir, Lilan and Alia resulted in the killing "
+            + "of 26 fighters. Total fatalities 26 split between 3 locations as follows: 10 Manajir, 9 Lilan and 7 Alia.";
+
+        var incident = new IncidentExtractor().Extract(new ExtractionInput(text, "en", new DateOnly(2019, 10, 16))).ShouldHaveSingleItem();
+
+        incident.Fatalities.ShouldBe(10);
+        incident.Rules["fatalities"].ShouldBe("allocated toll");
+    }
+
+    [Fact]
+    public void Shares_are_read_either_side_of_the_place()
+    {
+        var shares = TollAllocation.Of("Unknown number of fatalities split between the locations as follows: Yarmouk Camp 4, Tadamon 3, and 3 coded to Hajar Aswad.",
+            name => name.ToLowerInvariant());
+
+        shares["yarmouk camp"].ShouldBe(4);
+        shares["tadamon"].ShouldBe(3);
+        shares["hajar aswad"].ShouldBe(3);
+    }
+}

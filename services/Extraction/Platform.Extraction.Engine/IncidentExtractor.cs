@@ -122,6 +122,7 @@ public sealed class IncidentExtractor(Lexicon lexicon, string version)
             }
         }
         var incidents = MergeRetellings(frames.OrderBy(f => f.Sentence).ToList()).Select(f => f.ToIncident()).ToList();
+        incidents = WithAllocatedTolls(input.Text, incidents);
         // The countries any incident sentence or the headline names belong to the whole article, and so do the places the
         // headline and lead name: every incident carries them, for the geocoder's focus and as the article's setting
         // when the incident's own sentence names no known place.
@@ -143,6 +144,32 @@ public sealed class IncidentExtractor(Lexicon lexicon, string version)
             var article = settingPlaces.Where(p => !own.Contains(p.Span.Start))
                 .Select(p => p with { Relation = PlaceMentionFinder.ArticlePrefix + p.Relation });
             return incident with { Places = [.. incident.Places, .. article, .. countries] };
+        }).ToList();
+    }
+
+    /// <summary>A toll split over places ("split as follows: 4 Manajir, 4 Lilan") gives each incident there its share.</summary>
+    private static List<IncidentFound> WithAllocatedTolls(string text, List<IncidentFound> incidents)
+    {
+        if (incidents.Count == 0)
+        {
+            return incidents;
+        }
+        var shares = TollAllocation.Of(text, PlaceKey);
+        if (shares.Count == 0)
+        {
+            return incidents;
+        }
+        return incidents.Select(incident =>
+        {
+            var share = incident.Places.Where(p => p.Relation is not ("between" or PlaceMentionFinder.CountryMention))
+                .Select(p => shares.TryGetValue(PlaceKey(p.Name), out var n) ? n : (int?)null)
+                .FirstOrDefault(n => n is not null);
+            if (share is null)
+            {
+                return incident;
+            }
+            var rules = new Dictionary<string, string>(incident.Rules, StringComparer.Ordinal) { ["fatalities"] = "allocated toll" };
+            return incident with { Fatalities = share, Rules = rules };
         }).ToList();
     }
 
@@ -244,6 +271,12 @@ public sealed class IncidentExtractor(Lexicon lexicon, string version)
         }
         var leadClause = clauses.FindIndex(c => c.Exists(t => t.Start == lead.TriggerOffset));
         var leadPlaces = PlaceKeys(FrameFor(input, folded, clauses[leadClause], sentence, recent) ?? lead);
+        if (leadPlaces.Count == 0)
+        {
+            // "X clashed with Y while helicopters dropped barrel bombs on the Kabani area": the lead's place is the clause's.
+            yield return lead;
+            yield break;
+        }
         var further = new List<(int Clause, Frame Frame)>();
         for (var i = 0; i < clauses.Count; i++)
         {
