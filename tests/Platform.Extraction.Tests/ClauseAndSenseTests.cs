@@ -154,3 +154,23 @@ public class TollAllocationTests
         shares["hajar aswad"].ShouldBe(3);
     }
 }
+
+public class NotePhrasingTests
+{
+    private static readonly IncidentExtractor Extractor = new();
+
+    [Theory]
+    [InlineData("Jaysh Khalid bin Walid informs about a raid against Southern Front fighters in the village of Jellin, killing 3 fighters.", "Battles", 3)]
+    [InlineData("Regime forces advanced against Islamic State positions in the city of al-Mayadin.", "Battles", null)]
+    [InlineData("The body of a QSD member was found near an irrigation canal near the town of Tal Samn. 1 fatality.", "Battles", 1)]
+    [InlineData("A regime security guard was killed by unidentified gunmen in the city of Daraa.", "Battles", 1)]
+    [InlineData("Two civilians were killed by unidentified gunmen in the city of Daraa.", "Violence against civilians", 2)]
+    [InlineData("Unknown gunmen shot and wounded a former opposition commander in the town of Tal Shihab.", "Battles", null)]
+    public void Notes_phrase_clashes_attacks_and_killings_in_many_ways(string text, string eventType, int? fatalities)
+    {
+        var incident = Extractor.Extract(new ExtractionInput(text, "en", new DateOnly(2021, 4, 22))).ShouldHaveSingleItem();
+
+        incident.EventType.ShouldBe(eventType);
+        incident.Fatalities.ShouldBe(fatalities);
+    }
+}

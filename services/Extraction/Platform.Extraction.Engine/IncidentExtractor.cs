@@ -768,6 +768,7 @@ public sealed class IncidentExtractor(Lexicon lexicon, string version)
     {
         "fighter", "soldier", "member", "commander", "officer", "militant", "militiaman", "gunman", "rebel", "emir", "lieutenant", "sergeant",
         "colonel", "policeman", "civilian", "man", "woman", "child", "boy", "girl", "shepherd", "farmer", "doctor", "leader", "journalist",
+        "guard", "activist", "teacher", "mukhtar", "cleric", "student", "driver",
     };
 
     private static int? OnePerson(List<Token> tokens, int from)
@@ -777,6 +778,19 @@ public sealed class IncidentExtractor(Lexicon lexicon, string version)
             return null;
         }
         return tokens.Skip(from + 1).Take(4).Any(t => SingularPersons.Contains(t.Text)) ? 1 : null;
+    }
+
+    /// <summary>"A regime security guard was killed": the passive's subject is one person.</summary>
+    private static int? OnePersonBefore(List<Token> tokens, int killed)
+    {
+        for (var i = killed - 1; i >= 0 && i >= killed - 7; i--)
+        {
+            if (tokens[i].Text is "a" or "an")
+            {
+                return tokens.Skip(i + 1).Take(killed - i - 1).Any(t => SingularPersons.Contains(t.Text)) ? 1 : null;
+            }
+        }
+        return null;
     }
 
     private static int? CountNear(List<Token> tokens, List<PhraseMatch<(string Kind, string Value)>> cues, string kind)
@@ -793,7 +807,7 @@ public sealed class IncidentExtractor(Lexicon lexicon, string version)
             // "At least 12 fighters were killed": a passive looks further back for its subject's count.
             var passive = Enumerable.Range(word.First - 2, 2).Any(i => i >= 0 && tokens[i].Text is "was" or "were" or "been" or "have" or "has" or "had");
             var count = CountedAfter(tokens, cues, word.Last + 1) ?? CountedBefore(tokens, cues, word.First - 1, passive ? 6 : 2)
-                ?? (kind == "killed" ? OnePerson(tokens, word.Last + 1) : null);
+                ?? (kind == "killed" ? OnePerson(tokens, word.Last + 1) ?? (passive ? OnePersonBefore(tokens, word.First) : null) : null);
             if (count is not null)
             {
                 total = Math.Max(total ?? 0, count.Value);
