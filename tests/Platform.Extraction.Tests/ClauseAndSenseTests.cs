@@ -174,3 +174,35 @@ public class NotePhrasingTests
         incident.Fatalities.ShouldBe(fatalities);
     }
 }
+
+public class NoteTollTests
+{
+    private static IncidentFound One(string text) =>
+        new IncidentExtractor().Extract(new ExtractionInput(text, "en", new DateOnly(2019, 4, 13))).ShouldHaveSingleItem();
+
+    [Fact]
+    public void Arrests_told_after_a_raid_are_part_of_it_and_the_coded_toll_is_the_raids()
+    {
+        var incident = One("QSD forces raided a house in the village of Takihi and clashed with the individuals residing in it. "
+            + "In addition, 8 Iraqi nationals were arrested. Total fatalities coded to 5.");
+
+        incident.EventType.ShouldBe("Battles");
+        incident.Fatalities.ShouldBe(5);
+        incident.Arrests.ShouldBe(8);
+    }
+
+    [Fact]
+    public void Counts_joined_by_and_before_a_passive_add_up()
+    {
+        One("Regime forces clashed with Islamist factions in the Kabani area. 7 Islamist and 5 regime fighters were killed.").Fatalities.ShouldBe(12);
+    }
+
+    [Fact]
+    public void A_civilian_killed_in_the_crossfire_is_the_toll_of_the_clash()
+    {
+        var incident = One("Regime forces exchanged fire with QSD near the town of Thiban. 1 civilian was killed as a result of the shooting.");
+
+        incident.EventType.ShouldBe("Battles");
+        incident.Fatalities.ShouldBe(1);
+    }
+}

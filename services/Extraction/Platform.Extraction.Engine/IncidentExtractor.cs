@@ -93,7 +93,12 @@ public sealed class IncidentExtractor(Lexicon lexicon, string version)
                 var coded = CodedToll(tokens) is not null;
                 // "A motorcycle bomber killed at least 16 civilians": a toll told without a trigger belongs to the event
                 // told just before, or else to the next one.
-                if (recent || coded && frames.Count > 0)
+                if (coded && frames.Count > 0)
+                {
+                    // A note's coded toll is its event's: the most violent incident it told.
+                    frames.OrderByDescending(f => Severity(f.EventType)).ThenBy(f => f.Sentence).First().AddToll(count, sentence, coded);
+                }
+                else if (recent)
                 {
                     frames[^1].AddToll(count, sentence, coded);
                 }
@@ -187,7 +192,11 @@ public sealed class IncidentExtractor(Lexicon lexicon, string version)
     private static void Collect(Frame frame, List<Frame> frames, List<Frame> leads)
     {
         if (frame.HasNoOwnPlace && frames.Count > 0 && frame.Sentence - frames[^1].LastSentence <= 2
-            && (frames[^1].EventType == frame.EventType || frames[^1].EventType == "Battles" && frame.EventType == "Explosions/Remote violence"))
+            && (frames[^1].EventType == frame.EventType || frames[^1].EventType == "Battles" && frame.EventType == "Explosions/Remote violence"
+                || frame.KillingWord
+                // "QSD raided a house ... 8 were arrested": arrests told after a raid or a battle are part of it (after a
+                // protest, they are an event of their own).
+                || frame.SubEventType == "Arrests" && Severity(frames[^1].EventType) >= 3))
         {
             frames[^1].Absorb(frame);
             return;
@@ -498,6 +507,7 @@ public sealed class IncidentExtractor(Lexicon lexicon, string version)
             RefersBack = RefersBack(trigger, tokens),
             TollOnly = (eventType, subEventType) is ("Violence against civilians", "Attack") && IsKilling(trigger, cues)
                 && !cues.Any(c => c.Entry.Value.Kind == "victim"),
+            KillingWord = IsKilling(trigger, cues),
         };
     }
 
@@ -746,12 +756,12 @@ public sealed class IncidentExtractor(Lexicon lexicon, string version)
     {
         for (var i = 0; i < tokens.Count; i++)
         {
-            if (tokens[i].Text is not ("fatalities" or "fatality"))
+            if (tokens[i].Text is not ("fatalities" or "fatality" or "number"))
             {
                 continue;
             }
-            var total = i > 0 && tokens[i - 1].Text == "total";
-            for (var j = i + 1; j < Math.Min(tokens.Count, i + 5); j++)
+            var total = i > 0 && tokens[i - 1].Text == "total" && tokens[i].Text != "number";
+            for (var j = i + 1; j < Math.Min(tokens.Count, i + 9); j++)
             {
                 var coded = tokens[j - 1].Text is "as" or "to" or "at" && tokens.Skip(i + 1).Take(j - i - 1).Any(t => t.Text == "coded");
                 if ((coded || total && tokens[j - 1].Text is "fatalities" or "of" or "were" or "is") && int.TryParse(tokens[j].Text, out var n) && n is >= 0 and < MinimumYear)
@@ -887,7 +897,18 @@ public sealed class IncidentExtractor(Lexicon lexicon, string version)
             }
             if (CountAt(tokens, cues, i) is { } found)
             {
-                return found.Value;
+                // "7 Islamist and 5 regime fighters were killed": counts joined by "and" before the word add up.
+                var sum = found.Value;
+                for (var k = i - 1; k >= 0 && k >= i - window; k--)
+                {
+                    if (tokens[k].Text is "and" or "و" && Enumerable.Range(Math.Max(0, k - 4), Math.Min(4, k)).Reverse()
+                        .Select(m => CountAt(tokens, cues, m)).FirstOrDefault(c => c is not null) is { } earlier)
+                    {
+                        sum += earlier.Value;
+                        break;
+                    }
+                }
+                return sum;
             }
         }
         return null;
@@ -977,6 +998,9 @@ public sealed class IncidentExtractor(Lexicon lexicon, string version)
 
         /// <summary>The trigger is a killing word and the sentence names no civilian victim: a toll, perhaps of an event told before.</summary>
         public bool TollOnly { get; init; }
+
+        /// <summary>The trigger is a killing word ("killed", "قتل"): with no place of its own, the toll of the event before.</summary>
+        public bool KillingWord { get; init; }
 
         /// <summary>Where the trigger begins in the folded text.</summary>
         public int TriggerOffset { get; init; }
