@@ -25,7 +25,7 @@ public class RealReportingFloorTests(PipelineFixture fixture) : IClassFixture<Pi
         scores.LocatedWithin10Km.ShouldBeGreaterThanOrEqualTo(0.78);
         scores.LocatedWithoutPlace.ShouldBeLessThanOrEqualTo(0.1);
         scores.IncidentF1.ShouldBeGreaterThanOrEqualTo(0.48);
-        scores.ActorF1.ShouldBeGreaterThanOrEqualTo(0.52);
+        scores.ActorF1.ShouldBeGreaterThanOrEqualTo(0.72);
     }
 
     private sealed record FakesLabel(string Id, string Location);

@@ -206,3 +206,35 @@ public class NoteTollTests
         incident.Fatalities.ShouldBe(1);
     }
 }
+
+public class ActorNameTests
+{
+    private static readonly IncidentExtractor Extractor = new();
+
+    private static IReadOnlyList<string> Actors(string text) =>
+        Extractor.Extract(new ExtractionInput(text, Platform.Text.Tokenizer.IsArabic(text[..1]) ? "ar" : "en", new DateOnly(2015, 3, 5)))
+            .ShouldHaveSingleItem().Actors.Select(a => a.ActorId).ToList();
+
+    [Theory]
+    [InlineData("شن الطيران الإسرائيلي أمس غارة جوية على موقع قرب بلدة جمرايا.", "israel")]
+    [InlineData("قصفت مقاتلات روسية أمس بلدة كفرنبل.", "russia")]
+    [InlineData("Russian jets bombed the town of Kafr Nabl on Monday.", "russia")]
+    [InlineData("أسقط الجيش السوري الحر طائرة حربية بمدينة الرقة.", "opposition")]
+    [InlineData("اشتبكت قوات سوريا الديمقراطية مع عناصر داعش في بلدة الشدادي.", "sdf")]
+    public void A_nationality_on_a_force_or_weapon_names_the_actor_but_not_inside_a_known_name(string text, string actor)
+    {
+        var actors = Actors(text);
+
+        actors.ShouldContain(actor);
+        actors.ShouldNotContain("syrian-government");
+    }
+
+    [Fact]
+    public void Residents_under_shelling_are_its_civilian_victims()
+    {
+        var actors = Actors("قصفت قوات النظام بلدة المزيريب أمس ما أدى إلى إصابة عدد من السكان.");
+
+        actors.ShouldContain("civilians");
+        actors.ShouldNotContain("protesters");
+    }
+}
