@@ -1,0 +1,105 @@
+using Platform.Text;
+
+namespace Platform.Extraction.Engine;
+
+// Actors: who the sentence names, by alias, by a nationality on a force, and by what the event implies.
+public sealed partial class IncidentExtractor
+{
+    /// <summary>
+    /// Whether a word is the trigger's object: after it ("shot and killed a soldier"), or before it in the passive ("a
+    /// soldier was shot dead"); not the subject ("militants executed a shepherd").
+    /// </summary>
+    private static bool IsVictimPosition(List<Token> tokens, int at, PhraseMatch<(string EventType, string SubEventType, string[] Requires)> trigger)
+    {
+        if (at > trigger.Last)
+        {
+            return true;
+        }
+        for (var i = at + 1; i < trigger.First; i++)
+        {
+            if (tokens[i].Text is "was" or "were" or "been")
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static readonly HashSet<string> NonCombatants = new(StringComparer.Ordinal) { "civilians", "protesters" };
+
+    // The actor a nationality names on a force or a weapon ("مقاتلات روسية", "Russian jets", "طيران الجيش العراقي").
+    private static readonly Dictionary<string, string> ActorOfCountry = new(StringComparer.Ordinal)
+    {
+        ["SY"] = "syrian-government", ["RU"] = "russia", ["TR"] = "turkey", ["IL"] = "israel", ["IQ"] = "iraqi-security-forces",
+        ["IR"] = "iran", ["US"] = "coalition", ["LB"] = "lebanese-security-forces",
+    };
+
+    private static readonly HashSet<string> ForceWords = new(StringComparer.Ordinal)
+    {
+        "قوات", "القوات", "الجيش", "جيش", "طيران", "الطيران", "طائرات", "الطائرات", "مقاتلات", "المقاتلات", "المدفعية", "مدفعية", "الشرطة",
+        "الأمن", "القوات الجوية", "البحرية", "forces", "army", "troops", "jets", "warplanes", "aircraft", "artillery", "police", "drone",
+        "drones", "military", "soldiers", "helicopters",
+    };
+
+    /// <summary>
+    /// A force or weapon with a nationality ("الطيران الإسرائيلي", "Russian jets") is that country's forces; "الجيش السوري
+    /// الحر" (the Free Syrian Army) is not the Syrian army.
+    /// </summary>
+    private static void AddForcesByNationality(List<ActorFound> actors, List<Token> tokens, List<PhraseMatch<(string Kind, string Value)>> cues, FoldedText folded,
+        List<(int First, int Last)> named)
+    {
+        // Inside a name the lexicon knows ("قوات سوريا الديمقراطية"), a country is part of the name.
+        foreach (var country in cues.Where(c => c.Entry.Value.Kind == "country" && !named.Exists(n => n.First <= c.Last && c.First <= n.Last)))
+        {
+            var arabic = Tokenizer.IsArabic(tokens[country.First].Text);
+            var force = arabic ? country.First - 1 : country.Last + 1;
+            if (force < 0 || force >= tokens.Count || !ForceWords.Contains(Tokenizer.StripArticle(tokens[force].Text)) && !ForceWords.Contains(tokens[force].Text)
+                || country.Last + 1 < tokens.Count && tokens[country.Last + 1].Text is "الحر" or "free"
+                || !ActorOfCountry.TryGetValue(country.Entry.Value.Value, out var actor) || actors.Exists(a => a.ActorId == actor))
+            {
+                continue;
+            }
+            actors.Add(new ActorFound(actor, OriginalText(folded, tokens, Math.Min(force, country.First), Math.Max(force, country.Last))));
+        }
+    }
+
+    /// <summary>
+    /// Actors the event itself implies: a protest has protesters; remote violence or violence against civilians
+    /// by no named armed group has an unidentified perpetrator, and civilians among the dead are victims.
+    /// </summary>
+    private static void AddImpliedActors(string eventType, List<ActorFound> actors, List<PhraseMatch<(string Kind, string Value)>> cues,
+        string triggerText, Dictionary<string, string> rules)
+    {
+        if (eventType is "Protests" or "Riots" && actors.TrueForAll(a => a.ActorId != "protesters"))
+        {
+            actors.Insert(0, new ActorFound("protesters", triggerText));
+            rules["actors"] = "implied:protesters";
+        }
+        if (eventType is not ("Explosions/Remote violence" or "Violence against civilians"))
+        {
+            return;
+        }
+        // Residents under shelling or attack are its civilian victims, not protesters.
+        var residents = actors.FindIndex(a => a.ActorId == "protesters");
+        if (residents >= 0)
+        {
+            if (actors.Exists(a => a.ActorId == "civilians"))
+            {
+                actors.RemoveAt(residents);
+            }
+            else
+            {
+                actors[residents] = actors[residents] with { ActorId = "civilians" };
+            }
+        }
+        if (actors.TrueForAll(a => NonCombatants.Contains(a.ActorId)))
+        {
+            actors.Insert(0, new ActorFound("unidentified", triggerText));
+            rules["actors"] = "implied:unidentified";
+        }
+        if (actors.TrueForAll(a => a.ActorId != "civilians") && cues.FirstOrDefault(c => c.Entry.Value.Kind == "victim") is { } victim)
+        {
+            actors.Add(new ActorFound("civilians", victim.Entry.Phrase));
+        }
+    }
+}

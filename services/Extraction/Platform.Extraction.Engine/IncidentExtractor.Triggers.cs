@@ -1,0 +1,135 @@
+using Platform.Text;
+
+namespace Platform.Extraction.Engine;
+
+// Triggers: their rank in a sentence, the context they require, and the modality and sense that make them no report.
+public sealed partial class IncidentExtractor
+{
+    // A clash with shelling or air strikes around it is a battle (as ACLED codes it): Battles lead a sentence that also
+    // reports remote violence.
+    private static int Severity(string eventType) => eventType switch
+    {
+        "Battles" => 4,
+        "Explosions/Remote violence" or "Violence against civilians" => 3,
+        "Riots" or "Protests" => 2,
+        _ => 1,
+    };
+
+    /// <summary>
+    /// The rank of a trigger in its sentence: by <see cref="Severity(string)"/>, except that the weapon decides over a
+    /// generic attack word ("هجوم بسيارة مفخخة" is a car bomb, "attacked ... with an IED" an IED), and a killing word
+    /// is the result of any other event the sentence tells ("قتل 29 منهم في استهداف" is the strike).
+    /// </summary>
+    private static double Severity(PhraseMatch<(string EventType, string SubEventType, string[] Requires)> match, List<PhraseMatch<(string Kind, string Value)>> cues)
+    {
+        if (IsGenericAttack(match.Entry.Phrase))
+        {
+            return 2.9;
+        }
+        if (match.Entry.Value is ("Violence against civilians", "Attack", _) && IsKilling(match, cues))
+        {
+            return 2.5;
+        }
+        return Severity(match.Entry.Value.EventType);
+    }
+
+    private static bool IsKilling(PhraseMatch<(string EventType, string SubEventType, string[] Requires)> match, List<PhraseMatch<(string Kind, string Value)>> cues) =>
+        cues.Any(c => c.Entry.Value.Kind == "killed" && c.First == match.First);
+
+    // Attack words that say nothing of the means: the sentence's weapon, when it names one, is the event.
+    private static readonly HashSet<string> GenericAttackWords = new(StringComparer.Ordinal) { "هجوم", "هجمات", "هجومين", "attack", "attacks", "attacked" };
+
+    private static bool IsGenericAttack(string phrase) => GenericAttackWords.Contains(Tokenizer.StripArticle(TextFolding.Fold(phrase)));
+
+    /// <summary>The name in a trigger's "requires" column that stands for any word of the "eventive" cue list.</summary>
+    public const string EventiveContext = "@eventive";
+
+    // A noun such as "اغتيال" (assassination) is as often talked about as reported; it reports an event only with
+    // something that anchors it: a time ("أمس"), a toll ("قتلى"), a verb of occurrence ("وقع", "أسفر").
+    private const int EventiveWindow = 6;
+
+    /// <summary>True when an Arabic word carries the article, behind at most a conjunction and a preposition.</summary>
+    private static bool HasArticle(string word)
+    {
+        if (!Tokenizer.IsArabic(word))
+        {
+            return false;
+        }
+        var rest = word.Length > 3 && word[0] is 'و' or 'ف' ? word[1..] : word;
+        if (rest.StartsWith("لل", StringComparison.Ordinal))
+        {
+            return true;
+        }
+        rest = rest.Length > 3 && rest[0] is 'ب' or 'ك' or 'ل' ? rest[1..] : rest;
+        return rest.StartsWith("ال", StringComparison.Ordinal);
+    }
+
+    private static bool RequirementsMet(PhraseMatch<(string EventType, string SubEventType, string[] Requires)> trigger,
+        List<Token> tokens, List<PhraseMatch<(string Kind, string Value)>> cues)
+    {
+        var requires = trigger.Entry.Value.Requires;
+        if (requires.Length == 0)
+        {
+            return true;
+        }
+        if (requires.Contains(EventiveContext, StringComparer.Ordinal))
+        {
+            // The anchor must be close: a long sentence of commentary mentions "yesterday" about something else.
+            // "الخطف" (the kidnapping) points back at an event already told; what follows is mostly reaction.
+            // With the article, only a toll or a verb of occurrence anchors it, not a bare time word.
+            var definite = HasArticle(tokens[trigger.First].Text);
+            // A toll right after the trigger ("قتل 8 أشخاص", "killed 12") is the surest anchor.
+            if (tokens.Skip(trigger.Last + 1).Take(2).Any(t => int.TryParse(t.Text, out var n) && n is > 0 and < MinimumYear))
+            {
+                return true;
+            }
+            // "القتل" with the article is one more crime named, not a toll: only a verb or an undetermined noun anchors.
+            return cues.Any(c => (c.Entry.Value.Kind is "killed" or "eventive" && !(definite && c.Entry.Value.Value is "past" or "time"))
+                && !(c.Entry.Value.Kind == "killed" && HasArticle(tokens[c.First].Text))
+                && (c.Last < trigger.First || c.First > trigger.Last)
+                && c.Last >= trigger.First - EventiveWindow && c.First <= trigger.Last + EventiveWindow);
+        }
+        return tokens.Any(t => Tokenizer.ArabicStems(t.Text).Any(stem => requires.Contains(stem, StringComparer.Ordinal)));
+    }
+
+    /// <summary>"الهجمات" / "the attacks": a definite generic noun of attack points back at an event already told.</summary>
+    private static bool RefersBack(PhraseMatch<(string EventType, string SubEventType, string[] Requires)> trigger, List<Token> tokens) =>
+        IsGenericAttack(trigger.Entry.Phrase)
+        && (HasArticle(tokens[trigger.First].Text) || trigger.First > 0 && tokens[trigger.First - 1].Text == "the");
+
+    /// <summary>
+    /// A noun trigger (one that needs an anchor) that only names an event: in a list of crimes ("القتل والخطف", "الخطف
+    /// والتعذيب": joined by و to another trigger), or in a sentence about a trial, a charge, an inquiry or an anniversary.
+    /// </summary>
+    private static bool IsNamedNotReported(PhraseMatch<(string EventType, string SubEventType, string[] Requires)> trigger, List<Token> tokens,
+        List<PhraseMatch<(string Kind, string Value)>> cues, List<PhraseMatch<(string EventType, string SubEventType, string[] Requires)>> candidates)
+    {
+        if (cues.Any(c => c.Entry.Value.Kind == "total") && (trigger.Entry.Value.EventType is "Protests" || IsKilling(trigger, cues)))
+        {
+            return true;
+        }
+        if (!trigger.Entry.Value.Requires.Contains(EventiveContext, StringComparer.Ordinal))
+        {
+            return false;
+        }
+        if (cues.Any(c => c.Entry.Value.Kind == "judicial"))
+        {
+            return true;
+        }
+        if (cues.Any(c => c.Entry.Value.Kind == "total") && (trigger.Entry.Value.EventType is "Protests" || IsKilling(trigger, cues)))
+        {
+            // "119 killed across Syria", "حركة احتجاجات منذ ما يقرب من عامين": a total or a movement, not an incident.
+            return true;
+        }
+        return candidates.Any(other => !ReferenceEquals(other, trigger)
+            && (other.First == trigger.Last + 1 && tokens[other.First].Text.StartsWith('و') || other.Last == trigger.First - 1 && tokens[trigger.First].Text.StartsWith('و'))
+            && HasArticle(tokens[other.First].Text) && HasArticle(tokens[trigger.First].Text));
+    }
+
+    // A trigger shortly after a future, negated, threatened, conditional or habitual marker reports no incident.
+    private static bool IsModal(PhraseMatch<(string EventType, string SubEventType, string[] Requires)> trigger,
+        List<PhraseMatch<(string Kind, string Value)>> cues) =>
+        cues.Any(c => c.Entry.Value.Kind == "modality"
+            && (c.Last < trigger.First && trigger.First - c.Last <= (trigger.Entry.Value.Requires.Contains(EventiveContext, StringComparer.Ordinal) ? NounModalityWindow : ModalityWindow)
+                || c.First > trigger.Last && c.First - trigger.Last <= 2 && c.Entry.Value.Value == "habitual"));
+}
