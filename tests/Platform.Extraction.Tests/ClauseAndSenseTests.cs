@@ -78,6 +78,7 @@ public class ClauseAndSenseTests
     [InlineData("فهاجم السيناتور رغبة الرئيس في التفاوض.")]
     [InlineData("انفجرت فضيحة جديدة في وجه رئيس البنك الدولي.")]
     [InlineData("كشف التقرير عن خطط لشن ضربات جوية على المنشآت.")]
+    [InlineData("تحدث الوزير أمس عن اغتيال القيادي في الحركة.")]
     public void A_trigger_word_that_only_names_or_means_something_else_reports_nothing(string text)
     {
         Extract(text).ShouldBeEmpty();

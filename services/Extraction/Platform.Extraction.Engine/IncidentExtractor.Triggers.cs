@@ -112,6 +112,11 @@ public sealed partial class IncidentExtractor
         {
             return false;
         }
+        // "تحدث عن اغتيال", "منذ اغتيال", "حول الهجوم": a noun after "about" or "since" is the subject of talk or a date.
+        if (trigger.First > 0 && tokens[trigger.First - 1].Text is "عن" or "حول" or "منذ" or "بشأن" or "حيال" or "about" or "since")
+        {
+            return true;
+        }
         if (cues.Any(c => c.Entry.Value.Kind == "judicial"))
         {
             return true;
