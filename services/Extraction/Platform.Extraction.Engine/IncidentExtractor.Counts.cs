@@ -155,7 +155,7 @@ public sealed partial class IncidentExtractor
         || last + 2 < tokens.Count && InjuryWords.Contains(tokens[last + 2].Text) && !tokens[last + 2].Text.StartsWith('و');
 
     private static bool AfterAnd(List<Token> tokens, int from, int at) =>
-        Enumerable.Range(from, at - from).Any(i => tokens[i].Text is "and" or "و" or "while") || at > from && JoinedByAnd(tokens, from, at);
+        at > from && (JoinedByAnd(tokens, from, at) || Enumerable.Range(from, at - from).Any(i => tokens[i].Text == "while"));
 
     private static bool JoinedByAnd(List<Token> tokens, int from, int at)
     {

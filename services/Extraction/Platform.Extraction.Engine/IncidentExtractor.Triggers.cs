@@ -98,14 +98,17 @@ public sealed partial class IncidentExtractor
         && (HasArticle(tokens[trigger.First].Text) || trigger.First > 0 && tokens[trigger.First - 1].Text == "the");
 
     /// <summary>
-    /// A noun trigger (one that needs an anchor) that only names an event: in a list of crimes ("القتل والخطف", "الخطف
-    /// والتعذيب": joined by و to another trigger), or in a sentence about a trial, a charge, an inquiry or an anniversary.
+    /// A trigger that only names an event: a killing word or protest beside a total; a noun trigger (one that needs an
+    /// anchor) after "about"/"since", in a list of crimes ("القتل والخطف": joined by و to another trigger), or in a sentence
+    /// about a trial, a charge, an inquiry or an anniversary.
     /// </summary>
     private static bool IsNamedNotReported(PhraseMatch<(string EventType, string SubEventType, string[] Requires)> trigger, List<Token> tokens,
         List<PhraseMatch<(string Kind, string Value)>> cues, List<PhraseMatch<(string EventType, string SubEventType, string[] Requires)>> candidates)
     {
         if (cues.Any(c => c.Entry.Value.Kind == "total") && (trigger.Entry.Value.EventType is "Protests" || IsKilling(trigger, cues)))
         {
+            // "119 killed across Syria", "حركة احتجاجات منذ ما يقرب من عامين": a total or a movement, not an incident (any
+            // trigger, verb or noun).
             return true;
         }
         if (!trigger.Entry.Value.Requires.Contains(EventiveContext, StringComparer.Ordinal))
@@ -119,11 +122,6 @@ public sealed partial class IncidentExtractor
         }
         if (cues.Any(c => c.Entry.Value.Kind == "judicial"))
         {
-            return true;
-        }
-        if (cues.Any(c => c.Entry.Value.Kind == "total") && (trigger.Entry.Value.EventType is "Protests" || IsKilling(trigger, cues)))
-        {
-            // "119 killed across Syria", "حركة احتجاجات منذ ما يقرب من عامين": a total or a movement, not an incident.
             return true;
         }
         return candidates.Any(other => !ReferenceEquals(other, trigger)

@@ -88,9 +88,8 @@ public sealed partial class IncidentExtractor(Lexicon lexicon, string version)
                     Collect(part, frames, leads);
                 }
             }
-            if (!any && TollOf(tokens) is { } count)
+            if (!any && TollOf(tokens) is var (count, coded))
             {
-                var coded = CodedToll(tokens) is not null;
                 // "A motorcycle bomber killed at least 16 civilians": a toll told without a trigger belongs to the event
                 // told just before, or else to the next one.
                 if (coded && frames.Count > 0)
@@ -153,10 +152,16 @@ public sealed partial class IncidentExtractor(Lexicon lexicon, string version)
     }
 
     /// <summary>The number killed a sentence states, unless it counts a country, a period or a movement.</summary>
-    private int? TollOf(List<Token> tokens)
+    private (int Count, bool Coded)? TollOf(List<Token> tokens)
     {
+        if (CodedToll(tokens) is { } coded)
+        {
+            return (coded, true);
+        }
         var cues = lexicon.Cues.FindAll(tokens);
-        return CodedToll(tokens) ?? (cues.Any(c => c.Entry.Value.Kind is "total" or "modality" or "judicial") ? null : CountNear(tokens, cues, "killed"));
+        return cues.Any(c => c.Entry.Value.Kind is "total" or "modality" or "judicial") || CountNear(tokens, cues, "killed") is not { } count
+            ? null
+            : (count, false);
     }
 
     /// <summary>

@@ -782,8 +782,9 @@ public sealed class Geocoder(Gazetteer gazetteer, string? defaultFocus = null)
     // Near a village or town the incident names, or in the suburbs of a big city the incident names (Mu'adamiyat al-Sham
     // by Damascus, across a governorate line); an admin area is too broad to say "near", and a town 35 km from Hama across
     // the Homs line is not in "Hama countryside".
-    private static bool IsNearHint(GazetteerPlace hint, GazetteerPlace candidate) =>
-        hint.FeatureClass == "P" && Distance.Km(hint, candidate) <= (hint.Population < ContainingCityPopulation ? NearHintKm : SuburbKm);
+    private static bool IsNearHint(GazetteerPlace hint, GazetteerPlace candidate, bool suburbs = true) =>
+        hint.FeatureClass == "P" && (hint.Population < ContainingCityPopulation || suburbs)
+        && Distance.Km(hint, candidate) <= (hint.Population < ContainingCityPopulation ? NearHintKm : SuburbKm);
 
     private const double SuburbKm = 20;
 
@@ -818,7 +819,7 @@ public sealed class Geocoder(Gazetteer gazetteer, string? defaultFocus = null)
                 }
             }
             // Near a village or town the incident names; a big city or an admin area is too broad to say "near".
-            near |= hint.FeatureClass == "P" && hint.Population < ContainingCityPopulation && Distance.Km(hint, candidate) <= NearHintKm;
+            near |= IsNearHint(hint, candidate, suburbs: false);
         }
         return near ? score + NearHintBonus : score;
     }
