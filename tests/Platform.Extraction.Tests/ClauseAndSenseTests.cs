@@ -83,6 +83,80 @@ public class ClauseAndSenseTests
     {
         Extract(text).ShouldBeEmpty();
     }
+
+    [Theory]
+    [InlineData("قال الوزير إن الجيش لم يكن قادرا على صد أي هجوم على الحدود.")]
+    [InlineData("حذرت المنظمة من تعرض المعتقلين للتعذيب أو الإعدام في بلادهم.")]
+    [InlineData("The report listed killings or kidnappings as the main threats to aid workers.")]
+    [InlineData("نفذت إدارة السجن أمس حكم الإعدام في المدانين.")]
+    public void Any_attack_alternatives_of_violence_and_death_sentences_report_nothing(string text)
+    {
+        Extract(text).Where(i => i.EventType is "Battles" or "Explosions/Remote violence" or "Violence against civilians").ShouldBeEmpty();
+    }
+
+    [Theory]
+    [InlineData("وقتل أخوها بالرصاص في 1996 في مدينة كراتشي.")]
+    [InlineData("The town of Halabja was hit by a chemical attack in 1988, killing 5000 people.")]
+    [InlineData("واغتيل رئيس الوزراء في انفجار سيارة مفخخة في بيروت عام 2005.")]
+    public void An_event_dated_by_a_year_long_past_is_history(string text)
+    {
+        Extract(text).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void A_year_after_since_dates_a_period_not_the_event()
+    {
+        var incident = Extract("قتل 8 أشخاص أمس في قصف على بلدة الشيخ مسكين التي تحاصرها القوات منذ عام 2013.").ShouldHaveSingleItem();
+
+        incident.Rules["date"].ShouldNotBe("date:explicit-year");
+    }
+
+    [Fact]
+    public void An_event_dated_by_this_year_is_news()
+    {
+        var incident = Extract("قتل 8 أشخاص في قصف على بلدة الشيخ مسكين في عام 2015.").ShouldHaveSingleItem();
+
+        incident.Rules["date"].ShouldBe("date:explicit-year");
+        (incident.DateStart, incident.DateEnd).ShouldBe((new DateOnly(2015, 1, 1), new DateOnly(2015, 3, 5)));
+    }
+
+    [Theory]
+    [InlineData("فككت قوات الأمن أمس سيارة مفخخة قرب السفارة في حي المنصور.")]
+    [InlineData("Security forces found and defused an IED near the town of Saraqib.")]
+    public void A_weapon_found_or_defused_is_a_disrupted_weapons_use(string text)
+    {
+        var incident = Extract(text).ShouldHaveSingleItem();
+
+        (incident.EventType, incident.SubEventType).ShouldBe(("Strategic developments", "Disrupted weapons use"));
+        incident.Rules["event_type"].ShouldContain("disrupted");
+    }
+
+    [Theory]
+    [InlineData("وقالت قوة المهام المشتركة إنه تم تنفيذ تسع ضربات جوية قرب مدينة الحسكة.")]
+    [InlineData("نفذ التحالف 19 غارة على مواقع التنظيم قرب مدينة الرقة.")]
+    public void Counted_strikes_or_a_verb_of_carrying_out_anchor_the_noun(string text)
+    {
+        Extract(text).ShouldHaveSingleItem().SubEventType.ShouldBe("Air/drone strike");
+    }
+
+    [Fact]
+    public void A_definite_attack_noun_in_a_clause_of_its_own_is_the_lead_event_at_more_places()
+    {
+        var incidents = Extract("نفذت طائرات التحالف أمس تسع ضربات جوية قرب مدينة الحسكة، كما استهدفت الهجمات أيضا أهدافا قرب حلب والرقة.");
+
+        incidents.Count.ShouldBe(3);
+        incidents.ShouldAllBe(i => i.SubEventType == "Air/drone strike");
+        incidents.Skip(1).Select(i => i.Places[0].Name).ShouldBe(["حلب", "الرقة"]);
+    }
+
+    [Theory]
+    [InlineData("قتل سبعة أشخاص في قصف على بلدة الشيخ مسكين.", 7)]
+    [InlineData("قتل ثلاثة عشر شخصا في قصف على بلدة الشيخ مسكين.", 13)]
+    [InlineData("قتل عشرين شخصا في قصف على بلدة الشيخ مسكين.", 20)]
+    public void Arabic_number_words_count_the_killed(string text, int fatalities)
+    {
+        Extract(text).ShouldHaveSingleItem().Fatalities.ShouldBe(fatalities);
+    }
 }
 
 /// <summary>Tolls: injured never counted, passives, coded tolls of monitors' notes, one person, tolls without a trigger.</summary>

@@ -139,6 +139,16 @@ public class PlaceRuleTests(RegionGazetteer fixture) : IClassFixture<RegionGazet
         One(new PlaceQuery(name, "mention", [])).ShouldNotBeNull().Place.GeonameId.ShouldBe(geonameId);
     }
 
+    [Theory]
+    [InlineData("بحمص", 169577)]
+    [InlineData("وحلب", 170063)]
+    public void A_city_of_three_letters_is_found_behind_its_clitic(string word, long geonameId)
+    {
+        // Three letters left once a clitic is peeled are a word of the text ("بيان", a statement, is no "يان"), unless
+        // they spell a city.
+        One(new PlaceQuery(word, "mention", [])).ShouldNotBeNull().Place.GeonameId.ShouldBe(geonameId);
+    }
+
     [Fact]
     public void A_country_named_is_no_incident_place_but_a_country_focus()
     {

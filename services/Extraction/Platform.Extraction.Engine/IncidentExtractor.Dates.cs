@@ -15,6 +15,12 @@ public sealed partial class IncidentExtractor
         var nearest = cues.Where(c => c.Entry.Value.Kind is "month" or "weekday" || c.Entry.Value is ("date", "yesterday" or "last-week"))
             .OrderBy(c => Math.Abs(c.First - triggerAt))
             .FirstOrDefault();
+        if (YearNearest(published, tokens, cues, triggerAt) is { } year
+            && (nearest is null || Math.Abs(year.At - triggerAt) < Math.Abs(nearest.First - triggerAt)))
+        {
+            var end = new DateOnly(year.Year, 12, 31);
+            return (new DateOnly(year.Year, 1, 1), end < published ? end : published, "date:explicit-year");
+        }
         switch (nearest?.Entry.Value)
         {
             case ("month", _):
@@ -36,6 +42,36 @@ public sealed partial class IncidentExtractor
                     ? (published, published, "date:today")
                     : (published.AddDays(-1), published, "date:publication");
         }
+    }
+
+    // Words that introduce a year standing alone: "عام 2005", "في 1996", "in 2013", "the year 2002".
+    private static readonly HashSet<string> YearIntroducers = new(StringComparer.Ordinal) { "عام", "العام", "سنة", "عامي", "في", "خلال", "in", "year", "during" };
+
+    /// <summary>
+    /// The year standing alone nearest the trigger ("قتل اخيها بالرصاص في 1996", "killed in 2013"), unless it belongs to
+    /// a month's date or follows "since" (منذ عام 2011 dates a period, not the event).
+    /// </summary>
+    private static (int Year, int At)? YearNearest(DateOnly published, List<Token> tokens, List<PhraseMatch<(string Kind, string Value)>> cues, int triggerAt)
+    {
+        (int Year, int At)? best = null;
+        for (var i = 1; i < tokens.Count; i++)
+        {
+            if (tokens[i].Text.Length != 4
+                || !int.TryParse(tokens[i].Text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var year)
+                || year < MinimumYear || year > published.Year
+                || !YearIntroducers.Contains(tokens[i - 1].Text)
+                || cues.Any(c => c.Entry.Value.Kind == "month" && i - c.Last is 1 or 2))
+            {
+                continue;
+            }
+            // "منذ عام 2011", "منذ بداية العام 2011", "since 2011".
+            var since = tokens.Skip(Math.Max(0, i - 3)).Take(Math.Min(3, i)).Any(t => t.Text is "منذ" or "since");
+            if (!since && (best is null || Math.Abs(i - triggerAt) < Math.Abs(best.Value.At - triggerAt)))
+            {
+                best = (year, i);
+            }
+        }
+        return best;
     }
 
     /// <summary>

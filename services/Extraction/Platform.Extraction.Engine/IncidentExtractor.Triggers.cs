@@ -78,8 +78,17 @@ public sealed partial class IncidentExtractor
             // "الخطف" (the kidnapping) points back at an event already told; what follows is mostly reaction.
             // With the article, only a toll or a verb of occurrence anchors it, not a bare time word.
             var definite = HasArticle(tokens[trigger.First].Text);
-            // A toll right after the trigger ("قتل 8 أشخاص", "killed 12") is the surest anchor.
-            if (tokens.Skip(trigger.Last + 1).Take(2).Any(t => int.TryParse(t.Text, out var n) && n is > 0 and < MinimumYear))
+            // A toll right after the trigger ("قتل 8 أشخاص", "killed 12") is the surest anchor (after a weapon a number
+            // is its model or calibre: "صواريخ 240 ملم").
+            if (trigger.Entry.Value.EventType != "Explosions/Remote violence"
+                && tokens.Skip(trigger.Last + 1).Take(2).Any(t => int.TryParse(t.Text, out var n) && n is > 0 and < MinimumYear))
+            {
+                return true;
+            }
+            // Counted strikes and attacks happened: "نفذت 19 غارة", "تسع ضربات جوية", "three air strikes" (a number before
+            // a weapon or a person is its model or a head count: "شهاب 4 صاروخ", "ثلاثة رهائن").
+            if (!definite && trigger.First > 0 && (trigger.Entry.Value.SubEventType == "Air/drone strike" || IsGenericAttack(trigger.Entry.Phrase))
+                && CountAt(tokens, cues, trigger.First - 1) is { Value: > 0 and < MinimumYear })
             {
                 return true;
             }
@@ -91,6 +100,13 @@ public sealed partial class IncidentExtractor
         }
         return tokens.Any(t => Tokenizer.ArabicStems(t.Text).Any(stem => requires.Contains(stem, StringComparer.Ordinal)));
     }
+
+    // How far before a weapon the verb that took it out of use may stand ("فككت قوات الأمن أمس سيارة مفخخة").
+    private const int DisruptedWindow = 5;
+
+    /// <summary>The weapon a trigger names was found, seized or defused before it went off.</summary>
+    private static bool IsDisrupted(PhraseMatch<(string EventType, string SubEventType, string[] Requires)> trigger, List<PhraseMatch<(string Kind, string Value)>> cues) =>
+        cues.Any(c => c.Entry.Value.Kind == "disrupted" && c.Last < trigger.First && trigger.First - c.Last <= DisruptedWindow);
 
     /// <summary>"الهجمات" / "the attacks": a definite generic noun of attack points back at an event already told.</summary>
     private static bool RefersBack(PhraseMatch<(string EventType, string SubEventType, string[] Requires)> trigger, List<Token> tokens) =>
@@ -111,6 +127,11 @@ public sealed partial class IncidentExtractor
             // trigger, verb or noun).
             return true;
         }
+        // "صد أي هجوم", "any attack": a kind of event, not one that happened.
+        if (trigger.First > 0 && tokens[trigger.First - 1].Text is "أي" or "اي" or "any")
+        {
+            return true;
+        }
         if (!trigger.Entry.Value.Requires.Contains(EventiveContext, StringComparer.Ordinal))
         {
             return false;
@@ -124,10 +145,18 @@ public sealed partial class IncidentExtractor
         {
             return true;
         }
+        // "القتل أو التعذيب", "للتعذيب او الاعدام", "killings or kidnappings": alternatives name kinds of violence.
+        if (candidates.Any(other => !ReferenceEquals(other, trigger)
+            && (other.First == trigger.Last + 2 && IsOr(tokens[trigger.Last + 1].Text) || other.Last == trigger.First - 2 && IsOr(tokens[trigger.First - 1].Text))))
+        {
+            return true;
+        }
         return candidates.Any(other => !ReferenceEquals(other, trigger)
             && (other.First == trigger.Last + 1 && tokens[other.First].Text.StartsWith('و') || other.Last == trigger.First - 1 && tokens[trigger.First].Text.StartsWith('و'))
             && HasArticle(tokens[other.First].Text) && HasArticle(tokens[trigger.First].Text));
     }
+
+    private static bool IsOr(string word) => word is "أو" or "او" or "or";
 
     // A trigger shortly after a future, negated, threatened, conditional or habitual marker reports no incident.
     private static bool IsModal(PhraseMatch<(string EventType, string SubEventType, string[] Requires)> trigger,

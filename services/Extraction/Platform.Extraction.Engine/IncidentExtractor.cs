@@ -16,7 +16,7 @@ public sealed partial class IncidentExtractor(Lexicon lexicon, string version)
     /// The built-in rules and lexicons. Changes whenever they change: downstream stages key idempotency and
     /// revisions on the version an extractor stamps on its output.
     /// </summary>
-    public const string Version = "extraction-0.4.0";
+    public const string Version = "extraction-0.5.0";
 
     /// <summary>The version stamped on this extractor's output: <see cref="Version"/>, or a changed lexicon's own.</summary>
     public string OutputVersion { get; } = version;
@@ -275,8 +275,10 @@ public sealed partial class IncidentExtractor(Lexicon lexicon, string version)
             var places = PlaceKeys(frame);
             if (places.Count > 0 && !places.Overlaps(leadPlaces))
             {
-                frame.Rules["event_type"] += " (own clause)";
-                further.Add((i, frame));
+                // "كما استهدفت الهجمات ... أهداف قرب حلب": the attacks are the lead's strikes, at more places.
+                var own = frame.RefersBack && frame.EventType != lead.EventType ? frame.AsKindOf(lead) : frame;
+                own.Rules["event_type"] += " (own clause)";
+                further.Add((i, own));
             }
         }
         if (further.Count == 0)
@@ -398,6 +400,12 @@ public sealed partial class IncidentExtractor(Lexicon lexicon, string version)
             // bombs and helicopters as air strikes).
             subEventType = "Air/drone strike";
             rules["sub_event_type"] = "weapon:air";
+        }
+        else if (eventType == "Explosions/Remote violence" && IsDisrupted(trigger, cues))
+        {
+            // "فككت قوات الأمن أمس سيارة مفخخة", "found and defused an IED": the weapon never went off.
+            (eventType, subEventType) = ("Strategic developments", "Disrupted weapons use");
+            rules["event_type"] += " (disrupted)";
         }
         else if ((eventType, subEventType) is ("Explosions/Remote violence", "Shelling/artillery/missile attack")
             && cues.Any(c => c.Entry.Value.Kind == "reciprocal"))

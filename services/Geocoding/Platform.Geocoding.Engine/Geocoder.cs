@@ -45,7 +45,7 @@ public sealed record GeocodeResult(
 /// </param>
 public sealed class Geocoder(Gazetteer gazetteer, string? defaultFocus = null)
 {
-    public const string Version = "geocoding-0.3.0";
+    public const string Version = "geocoding-0.3.1";
 
     // Feature words that begin many names (ruin, hill, spring, cape, mountain, valley, well, monastery, village,
     // mother/father of): alone they name some place somewhere, which is almost never the one meant.
@@ -581,11 +581,13 @@ public sealed class Geocoder(Gazetteer gazetteer, string? defaultFocus = null)
         }
         if (Tokenizer.IsArabic(words[0]))
         {
-            // "وحلب", "بإدلب": clitics peeled only onto a known name.
+            // "وحلب", "بإدلب": clitics peeled only onto a known name. A single word that leaves three letters is more often a
+            // word of the text than a place, unless they spell a city ("بحمص" is Homs; "بيان", a statement, is no "يان").
             foreach (var peeled in Tokenizer.ArabicStems(words[0]).Skip(1).Distinct(StringComparer.Ordinal))
             {
                 if (peeled.Length > 2 && !(words.Count == 1 && IsCommonWord(peeled))
-                    && Match(string.Join(' ', words.Skip(1).Prepend(peeled)), shortened: false) is { Fuzzy: false } peeledMatch)
+                    && Match(string.Join(' ', words.Skip(1).Prepend(peeled)), shortened: false) is { Fuzzy: false } peeledMatch
+                    && (words.Count > 1 || peeled.Length > 3 || peeledMatch.Candidates.Any(c => c.Exact && IsNotable(c.Place))))
                 {
                     return peeledMatch;
                 }

@@ -21,7 +21,22 @@ public static class GsrEvaluation
         ["PROTEST"] = ["Protests", "Riots"],
     };
 
-    public sealed record Sentence(string Id, string Text, bool Positive);
+    public sealed record Sentence(string Id, string Text, bool Positive)
+    {
+        /// <summary>
+        /// The day of the story the sentence comes from: Gigaword ids carry it ("AAW_ARB_20071026.0026-2"); 1 January 2008,
+        /// the middle of the corpus, when an id does not.
+        /// </summary>
+        public DateOnly Published { get; } = PublishedOf(Id);
+    }
+
+    public static DateOnly PublishedOf(string id)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(id, @"_(\d{8})\.");
+        return match.Success && DateOnly.TryParseExact(match.Groups[1].Value, "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
+            ? day
+            : new DateOnly(2008, 1, 1);
+    }
 
     public static DetectionScores Score(string category, IReadOnlyList<Sentence> sentences, IncidentExtractor extractor)
     {
@@ -29,7 +44,7 @@ public static class GsrEvaluation
         int truePositives = 0, falsePositives = 0;
         foreach (var sentence in sentences)
         {
-            var detected = extractor.Extract(new ExtractionInput(sentence.Text, "ar", new DateOnly(2008, 1, 1)))
+            var detected = extractor.Extract(new ExtractionInput(sentence.Text, "ar", sentence.Published))
                 .Any(incident => types.Contains(incident.EventType));
             if (detected && sentence.Positive)
             {
