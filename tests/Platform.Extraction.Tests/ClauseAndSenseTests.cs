@@ -150,6 +150,29 @@ public class ClauseAndSenseTests
     }
 
     [Theory]
+    [InlineData("وقال إن الأسلحة تشمل ملايين الطلقات وقذائف هاون وصواريخ مضادة للدروع.")]
+    [InlineData("وعرضت القناة أمس صورا لسيارة مفخخة وأحزمة ناسفة في مستودع.")]
+    public void A_weapon_listed_or_shown_is_no_attack(string text)
+    {
+        Extract(text).ShouldBeEmpty();
+    }
+
+    [Theory]
+    [InlineData("سقطت قذائف هاون على حي القابون في دمشق.", "Shelling/artillery/missile attack")]
+    [InlineData("قتل 15 شخصا في هجوم انتحاري بسيارة مفخخة في مدينة كركوك.", null)]
+    [InlineData("ولكن خلال شهر واحد اغتيل القاضي في متفجرة زرعت في سيارته في مدينة كركوك.", null)]
+    public void A_weapon_fired_dropped_set_off_or_used_in_an_attack_is_one(string text, string? subEventType)
+    {
+        var incident = Extract(text).ShouldHaveSingleItem();
+
+        incident.EventType.ShouldBeOneOf("Explosions/Remote violence", "Violence against civilians");
+        if (subEventType is not null)
+        {
+            incident.SubEventType.ShouldBe(subEventType);
+        }
+    }
+
+    [Theory]
     [InlineData("قتل سبعة أشخاص في قصف على بلدة الشيخ مسكين.", 7)]
     [InlineData("قتل ثلاثة عشر شخصا في قصف على بلدة الشيخ مسكين.", 13)]
     [InlineData("قتل عشرين شخصا في قصف على بلدة الشيخ مسكين.", 20)]

@@ -44,6 +44,17 @@ public sealed partial class IncidentExtractor
     /// <summary>The name in a trigger's "requires" column that stands for any word of the "eventive" cue list.</summary>
     public const string EventiveContext = "@eventive";
 
+    /// <summary>
+    /// The name in a trigger's "requires" column of a weapon noun: it reports an attack only when the weapon is used
+    /// (fired, dropped, exploded, an instrument "بقذائف"), or with a toll: a weapon found, smuggled, listed or shown is no
+    /// attack, whatever the time word beside it.
+    /// </summary>
+    public const string UsedContext = "@used";
+
+    /// <summary>A noun trigger (an event or a weapon), named as often as reported.</summary>
+    private static bool IsNoun(PhraseMatch<(string EventType, string SubEventType, string[] Requires)> trigger) =>
+        trigger.Entry.Value.Requires.Any(r => r is EventiveContext or UsedContext);
+
     // A noun such as "اغتيال" (assassination) is as often talked about as reported; it reports an event only with
     // something that anchors it: a time ("أمس"), a toll ("قتلى"), a verb of occurrence ("وقع", "أسفر").
     private const int EventiveWindow = 6;
@@ -71,6 +82,26 @@ public sealed partial class IncidentExtractor
         if (requires.Length == 0)
         {
             return true;
+        }
+        if (requires.Contains(UsedContext, StringComparer.Ordinal))
+        {
+            // "هجوم انتحاري بسيارة مفخخة": the instrument of an attack the sentence tells (the attack's own anchor is
+            // checked as the weapon's: the toll or verb around them).
+            var word = tokens[trigger.First].Text;
+            if (word.Length > 3 && word[0] == 'ب' && !trigger.Entry.Phrase.StartsWith('ب')
+                && tokens.Skip(Math.Max(0, trigger.First - 2)).Take(Math.Min(2, trigger.First))
+                    .Any(t => IsGenericAttack(t.Text) || Tokenizer.StripArticle(t.Text) is "انتحاري" or "اعتداء"))
+            {
+                return cues.Any(c => c.Entry.Value.Kind is "killed" or "used" or "eventive" && c.Last >= trigger.First - 2 * EventiveWindow && c.First <= trigger.Last + 2 * EventiveWindow);
+            }
+            // A weapon found or defused ("فككت ... سيارة مفخخة") is a disrupted weapons use, told as such.
+            if (IsDisrupted(trigger, cues))
+            {
+                return true;
+            }
+            return cues.Any(c => (c.Entry.Value.Kind is "killed" or "used" || c.Entry.Value is ("eventive", "occurred" or "toll"))
+                && (c.Last < trigger.First || c.First > trigger.Last)
+                && c.Last >= trigger.First - EventiveWindow && c.First <= trigger.Last + EventiveWindow);
         }
         if (requires.Contains(EventiveContext, StringComparer.Ordinal))
         {
@@ -132,7 +163,7 @@ public sealed partial class IncidentExtractor
         {
             return true;
         }
-        if (!trigger.Entry.Value.Requires.Contains(EventiveContext, StringComparer.Ordinal))
+        if (!IsNoun(trigger))
         {
             return false;
         }
@@ -162,6 +193,6 @@ public sealed partial class IncidentExtractor
     private static bool IsModal(PhraseMatch<(string EventType, string SubEventType, string[] Requires)> trigger,
         List<PhraseMatch<(string Kind, string Value)>> cues) =>
         cues.Any(c => c.Entry.Value.Kind == "modality"
-            && (c.Last < trigger.First && trigger.First - c.Last <= (trigger.Entry.Value.Requires.Contains(EventiveContext, StringComparer.Ordinal) ? NounModalityWindow : ModalityWindow)
+            && (c.Last < trigger.First && trigger.First - c.Last <= (IsNoun(trigger) ? NounModalityWindow : ModalityWindow)
                 || c.First > trigger.Last && c.First - trigger.Last <= 2 && c.Entry.Value.Value == "habitual"));
 }

@@ -140,7 +140,7 @@ public sealed class Lexicon
         foreach (var row in Rows("triggers.tsv", minimumColumns: 4))
         {
             var requires = row.Length > 4 && row[4].Length > 0
-                ? row[4].Split('|').Select(w => w.Trim() == IncidentExtractor.EventiveContext ? w.Trim() : Tokenizer.StripArticle(TextFolding.Fold(w.Trim()))).ToArray()
+                ? row[4].Split('|').Select(w => w.Trim().StartsWith('@') ? w.Trim() : Tokenizer.StripArticle(TextFolding.Fold(w.Trim()))).ToArray()
                 : [];
             foreach (var phrase in row[2] == "en" ? EnglishInflections.Expand(row[3]) : ArabicInflections.Expand(row[3]))
             {
