@@ -21,11 +21,13 @@ public class RealReportingFloorTests(PipelineFixture fixture) : IClassFixture<Pi
 
         var scores = Scorer.Aggregate(results);
 
-        scores.LocationWithin10Km.ShouldBeGreaterThanOrEqualTo(0.95);
-        scores.LocatedWithin10Km.ShouldBeGreaterThanOrEqualTo(0.78);
+        // Over matched pairs: 36 of 38 (the two others, 15 and 18 km off, are incidents matched since the engine tells
+        // more of an article's events apart); over every type-and-date pair, wherever placed, the stricter share.
+        scores.LocationWithin10Km.ShouldBeGreaterThanOrEqualTo(0.93);
+        scores.LocatedWithin10Km.ShouldBeGreaterThanOrEqualTo(0.80);
         scores.LocatedWithoutPlace.ShouldBeLessThanOrEqualTo(0.1);
-        scores.IncidentF1.ShouldBeGreaterThanOrEqualTo(0.48);
-        scores.ActorF1.ShouldBeGreaterThanOrEqualTo(0.72);
+        scores.IncidentF1.ShouldBeGreaterThanOrEqualTo(0.60);
+        scores.ActorF1.ShouldBeGreaterThanOrEqualTo(0.77);
     }
 
     private sealed record FakesLabel(string Id, string Location);
@@ -91,7 +93,7 @@ public class RealReportingFloorTests(PipelineFixture fixture) : IClassFixture<Pi
 
         var scores = GsrEvaluation.Score("ASSAULT", sentences, new IncidentExtractor());
 
-        scores.Recall.ShouldBeGreaterThanOrEqualTo(0.69);
-        scores.Precision.ShouldBeGreaterThanOrEqualTo(0.50);
+        scores.Recall.ShouldBeGreaterThanOrEqualTo(0.73);
+        scores.Precision.ShouldBeGreaterThanOrEqualTo(0.57);
     }
 }

@@ -172,6 +172,38 @@ public class ClauseAndSenseTests
         }
     }
 
+    [Fact]
+    public void A_name_right_after_fi_is_the_events_own_place_not_a_continuation()
+    {
+        var incidents = Extract("انفجرت سيارة مفخخة عند جامع الشهداء في مدينة الرقة. وفي درعا، قتل 8 أشخاص في الشيخ مسكين نتيجة قصف القوات الحكومية.");
+
+        incidents.Count.ShouldBe(2);
+        incidents[1].SubEventType.ShouldBe("Shelling/artillery/missile attack");
+        incidents[1].Places.ShouldContain(p => p.Name == "الشيخ مسكين" && p.AfterIn);
+    }
+
+    [Fact]
+    public void A_targeting_without_a_weapon_after_air_strikes_is_one_more_strike_by_the_same_hands()
+    {
+        var incidents = Extract("قصفت طائرات التحالف الدولي مواقع التنظيم في مدينة دير الزور أمس.\nوأشار إلى مقتل 11 من داعش جراء استهداف مبنى المؤسسة الاستهلاكية في مدينة الميادين.");
+
+        incidents.Count.ShouldBe(2);
+        incidents[1].SubEventType.ShouldBe("Air/drone strike");
+        incidents[1].Actors.Select(a => a.ActorId).ShouldContain("coalition");
+        incidents[1].Actors.Select(a => a.ActorId).ShouldNotContain("unidentified");
+        incidents[1].Rules["actors"].ShouldStartWith("inherited");
+    }
+
+    [Fact]
+    public void A_battle_that_names_one_side_is_fought_against_the_side_the_articles_other_battles_name()
+    {
+        var incidents = Extract("اشتبكت قوات النظام مع فصائل المعارضة في مدينة حرستا. ووقعت اشتباكات عنيفة مع قوات النظام في محيط مدينة دوما.");
+
+        incidents.Count.ShouldBe(2);
+        incidents[1].Actors.Select(a => a.ActorId).ShouldBe(["syrian-government", "opposition"], ignoreOrder: true);
+        incidents[1].Rules["actors"].ShouldContain("opposing side");
+    }
+
     [Theory]
     [InlineData("قتل سبعة أشخاص في قصف على بلدة الشيخ مسكين.", 7)]
     [InlineData("قتل ثلاثة عشر شخصا في قصف على بلدة الشيخ مسكين.", 13)]

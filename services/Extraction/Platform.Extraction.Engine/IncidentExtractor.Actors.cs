@@ -102,4 +102,41 @@ public sealed partial class IncidentExtractor
             actors.Add(new ActorFound("civilians", victim.Entry.Phrase));
         }
     }
+
+    /// <summary>
+    /// A battle has two sides. One whose sentence names only one ("اشتباكات عنيفة مع القوات الحكومية في محيط المطار",
+    /// "والسيطرة على المساكن العسكرية بحمص") is fought against the side the article's other battles set against it
+    /// most often, as a reader takes "the clashes" in a report of one war.
+    /// </summary>
+    private static List<IncidentFound> WithOpposingSides(List<IncidentFound> incidents)
+    {
+        static bool Armed(ActorFound actor) => actor.ActorId is not ("civilians" or "protesters" or "unidentified");
+        var battles = incidents.Where(i => i.EventType == "Battles").ToList();
+        if (battles.Count < 2)
+        {
+            return incidents;
+        }
+        return incidents.Select(incident =>
+        {
+            var armed = incident.Actors.Where(Armed).ToList();
+            // An unidentified side ("مسلحون مجهولون") is a side.
+            if (incident.EventType != "Battles" || armed.Count != 1 || incident.Actors.Any(a => a.ActorId == "unidentified"))
+            {
+                return incident;
+            }
+            var side = armed[0].ActorId;
+            var opponent = battles.Where(b => !ReferenceEquals(b, incident) && b.Actors.Any(a => a.ActorId == side))
+                .SelectMany(b => b.Actors.Where(a => Armed(a) && a.ActorId != side))
+                .GroupBy(a => a.ActorId)
+                .OrderByDescending(g => g.Count())
+                .Select(g => g.First())
+                .FirstOrDefault();
+            if (opponent is null)
+            {
+                return incident;
+            }
+            var rules = new Dictionary<string, string>(incident.Rules, StringComparer.Ordinal) { ["actors"] = $"opposing side {opponent.ActorId} from the article's other battles" };
+            return incident with { Actors = [.. incident.Actors, opponent], Rules = rules };
+        }).ToList();
+    }
 }

@@ -18,6 +18,9 @@ public sealed partial class IncidentExtractor
         /// <summary>The trigger is a definite generic noun ("الهجمات", "the attacks"): the event told before, not a new kind.</summary>
         public bool RefersBack { get; init; }
 
+        /// <summary>A targeting trigger without a weapon of its own: the remote violence told just before lends it its weapon.</summary>
+        public bool BorrowsWeapon { get; init; }
+
         /// <summary>The trigger is a killing word and the sentence names no civilian victim: a toll, perhaps of an event told before.</summary>
         public bool TollOnly { get; init; }
 
@@ -33,7 +36,7 @@ public sealed partial class IncidentExtractor
         // "بين المطلوبين والقوات" is as often two parties as two places: a sentence whose only places come from
         // "between" may still continue the event before it.
         // A free mention (a name no cue introduced) may be no place at all: only the geocoder can tell.
-        public bool HasNoOwnPlace => Places.TrueForAll(p => p.Relation is "between" or PlaceMentionFinder.FreeMention);
+        public bool HasNoOwnPlace => Places.TrueForAll(p => p.Relation is "between" || p.Relation == PlaceMentionFinder.FreeMention && !p.AfterIn);
 
         /// <summary>A later sentence that names no place of its own tells more of this event.</summary>
         public void Absorb(Frame later)
@@ -57,15 +60,30 @@ public sealed partial class IncidentExtractor
             Rules["merged"] = $"{MergedSentences} more sentence(s)";
         }
 
-        /// <summary>This frame as an event of <paramref name="earlier"/>'s kind (a definite noun pointing back at it).</summary>
-        public Frame AsKindOf(Frame earlier) =>
-            new(earlier.EventType, earlier.SubEventType, Actors, Places, DateStart, DateEnd, Fatalities, Arrests, SourceCue, Evidence,
-                new Dictionary<string, string>(Rules, StringComparer.Ordinal) { ["event_type"] = $"{Rules["event_type"]} (refers back to sentence {earlier.Sentence + 1})" },
-                Sentence)
+        /// <summary>
+        /// This frame as an event of <paramref name="earlier"/>'s kind (a definite noun pointing back at it, a strike that
+        /// takes its weapon), by the same hands: the attacker told there stands in for an unidentified one.
+        /// </summary>
+        public Frame AsKindOf(Frame earlier)
+        {
+            var rules = new Dictionary<string, string>(Rules, StringComparer.Ordinal) { ["event_type"] = $"{Rules["event_type"]} (refers back to sentence {earlier.Sentence + 1})" };
+            var actors = Actors.ToList();
+            var inherited = earlier.Actors.Where(a => a.ActorId is not ("unidentified" or "civilians") && actors.TrueForAll(own => own.ActorId != a.ActorId)).ToList();
+            if (inherited.Count > 0)
+            {
+                if (Rules.GetValueOrDefault("actors") == "implied:unidentified")
+                {
+                    actors.RemoveAll(a => a.ActorId == "unidentified");
+                }
+                actors.AddRange(inherited);
+                rules["actors"] = $"inherited from sentence {earlier.Sentence + 1}";
+            }
+            return new(earlier.EventType, earlier.SubEventType, actors, Places, DateStart, DateEnd, Fatalities, Arrests, SourceCue, Evidence, rules, Sentence)
             {
                 Countries = Countries,
                 TriggerOffset = TriggerOffset,
             };
+        }
 
         /// <summary>A toll a sentence without a trigger of its own tells of this event.</summary>
         public void AddToll(int count, int sentence, bool coded = false)

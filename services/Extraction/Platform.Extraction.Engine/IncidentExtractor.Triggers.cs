@@ -139,6 +139,11 @@ public sealed partial class IncidentExtractor
     private static bool IsDisrupted(PhraseMatch<(string EventType, string SubEventType, string[] Requires)> trigger, List<PhraseMatch<(string Kind, string Value)>> cues) =>
         cues.Any(c => c.Entry.Value.Kind == "disrupted" && c.Last < trigger.First && trigger.First - c.Last <= DisruptedWindow);
 
+    /// <summary>A trigger of remote violence that requires a weapon named beside it ("استهدف", "انفجرت", "targeted").</summary>
+    private static bool NeedsWeapon(PhraseMatch<(string EventType, string SubEventType, string[] Requires)> trigger) =>
+        trigger.Entry.Value.EventType == "Explosions/Remote violence" && trigger.Entry.Value.Requires.Length > 0
+        && !trigger.Entry.Value.Requires.Any(r => r.StartsWith('@'));
+
     /// <summary>"الهجمات" / "the attacks": a definite generic noun of attack points back at an event already told.</summary>
     private static bool RefersBack(PhraseMatch<(string EventType, string SubEventType, string[] Requires)> trigger, List<Token> tokens) =>
         IsGenericAttack(trigger.Entry.Phrase)

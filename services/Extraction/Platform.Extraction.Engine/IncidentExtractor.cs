@@ -67,9 +67,10 @@ public sealed partial class IncidentExtractor(Lexicon lexicon, string version)
             {
                 setting.AddRange(SettingOf(folded, tokens));
             }
-            var recent = frames.Count > 0 && sentence - frames[^1].LastSentence <= 2;
+            var recentType = frames.Count > 0 && sentence - frames[^1].LastSentence <= 2 ? frames[^1].EventType : null;
+            var recent = recentType is not null;
             var any = false;
-            foreach (var told in FramesFor(input, folded, tokens, sentence, recent))
+            foreach (var told in FramesFor(input, folded, tokens, sentence, recentType))
             {
                 any = true;
                 if (pendingToll is { } toll)
@@ -79,8 +80,10 @@ public sealed partial class IncidentExtractor(Lexicon lexicon, string version)
                 }
                 // "وشملت الهجمات ... أهداف قرب حلب": the attacks are the air strikes told before, now at more places.
                 // "قتل 29 منهم في استهداف ... قرب الطبقة" after air strikes: a toll at a place of its own is one more strike.
-                var frame = recent && frames[^1].EventType != told.EventType
+                // "جراء استهداف مبنى ... في الميادين" after air strikes: the targeting is one more strike.
+                var frame = recent && (frames[^1].EventType != told.EventType
                     && (told.RefersBack || told.TollOnly && frames[^1].EventType is "Battles" or "Explosions/Remote violence")
+                    || told.BorrowsWeapon)
                     ? told.AsKindOf(frames[^1])
                     : told;
                 foreach (var part in Distribute(frame))
@@ -127,6 +130,7 @@ public sealed partial class IncidentExtractor(Lexicon lexicon, string version)
         }
         var incidents = MergeRetellings(frames.OrderBy(f => f.Sentence).ToList()).Select(f => f.ToIncident()).ToList();
         incidents = WithAllocatedTolls(input.Text, incidents);
+        incidents = WithOpposingSides(incidents);
         // The countries any incident sentence or the headline names belong to the whole article, and so do the places the
         // headline and lead name: every incident carries them, for the geocoder's focus and as the article's setting
         // when the incident's own sentence names no known place.
@@ -244,7 +248,7 @@ public sealed partial class IncidentExtractor(Lexicon lexicon, string version)
     /// in Y"), each further event told at another place. A clause's event at the lead's place, or with no place of its
     /// own, stays part of the lead ("clashes in A amid shelling of A" is one battle).
     /// </summary>
-    private IEnumerable<Frame> FramesFor(ExtractionInput input, FoldedText folded, List<Token> tokens, int sentence, bool recent)
+    private IEnumerable<Frame> FramesFor(ExtractionInput input, FoldedText folded, List<Token> tokens, int sentence, string? recent)
     {
         var lead = FrameFor(input, folded, tokens, sentence, recent);
         if (lead is null)
@@ -312,10 +316,12 @@ public sealed partial class IncidentExtractor(Lexicon lexicon, string version)
         return clauses;
     }
 
-    /// <param name="recent">An incident was told in the last two sentences: a definite generic noun ("الهجمات", "the
-    /// attacks") may point back at it and needs no anchor of its own.</param>
-    private Frame? FrameFor(ExtractionInput input, FoldedText folded, List<Token> tokens, int sentence, bool recent)
+    /// <param name="recentType">The event type of the incident told in the last two sentences, if any: a definite generic noun
+    /// ("الهجمات", "the attacks") may point back at it and needs no anchor of its own, and after remote violence a
+    /// targeting verb without a weapon of its own ("جراء استهداف مبنى") takes the weapon told before.</param>
+    private Frame? FrameFor(ExtractionInput input, FoldedText folded, List<Token> tokens, int sentence, string? recentType)
     {
+        var recent = recentType is not null;
         // The most violent event the sentence reports leads its frame: a clash that ends a confrontation with a
         // patrol is a clash, not a patrol.
         var candidates = lexicon.Triggers.FindAll(tokens);
@@ -326,7 +332,8 @@ public sealed partial class IncidentExtractor(Lexicon lexicon, string version)
         }
         var cues = lexicon.Cues.FindAll(tokens);
         var trigger = candidates
-            .Where(match => (RequirementsMet(match, tokens, cues) || recent && RefersBack(match, tokens)) && !IsModal(match, cues) && !IsNamedNotReported(match, tokens, cues, candidates))
+            .Where(match => (RequirementsMet(match, tokens, cues) || recent && RefersBack(match, tokens) || recentType is "Explosions/Remote violence" && NeedsWeapon(match))
+                && !IsModal(match, cues) && !IsNamedNotReported(match, tokens, cues, candidates))
             .OrderByDescending(match => Severity(match, cues))
             .ThenBy(match => match.First)
             .FirstOrDefault();
@@ -422,6 +429,7 @@ public sealed partial class IncidentExtractor(Lexicon lexicon, string version)
             TriggerOffset = tokens[trigger.First].Start,
             // "الهجمات" / "the attacks": a definite generic noun points back at an event already told.
             RefersBack = RefersBack(trigger, tokens),
+            BorrowsWeapon = recentType is "Explosions/Remote violence" && NeedsWeapon(trigger) && !RequirementsMet(trigger, tokens, cues),
             TollOnly = (eventType, subEventType) is ("Violence against civilians", "Attack") && IsKilling(trigger, cues)
                 && !cues.Any(c => c.Entry.Value.Kind == "victim"),
             KillingWord = IsKilling(trigger, cues),

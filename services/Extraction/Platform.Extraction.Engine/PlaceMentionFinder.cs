@@ -181,7 +181,10 @@ internal sealed class PlaceMentionFinder(Lexicon lexicon)
                 continue;
             }
             var relation = feature ?? FreeMention;
-            yield return Candidate(folded, tokens, first, last, relation, [], feature is null ? last : last + 1);
+            var candidate = Candidate(folded, tokens, first, last, relation, [], feature is null ? last : last + 1);
+            yield return relation == FreeMention && first > 0 && tokens[first - 1].Text is "في" or "وفي" && !SeparatedByPunctuation(folded, tokens, first - 1, first)
+                ? candidate with { Place = candidate.Place with { AfterIn = true } }
+                : candidate;
         }
     }
 
