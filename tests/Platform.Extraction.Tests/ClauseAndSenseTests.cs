@@ -89,6 +89,10 @@ public class ClauseAndSenseTests
     [InlineData("حذرت المنظمة من تعرض المعتقلين للتعذيب أو الإعدام في بلادهم.")]
     [InlineData("The report listed killings or kidnappings as the main threats to aid workers.")]
     [InlineData("نفذت إدارة السجن أمس حكم الإعدام في المدانين.")]
+    [InlineData("لا اريد حتى ان اتصور ما كان ليحصل لو نفذ الاعتداء.")]
+    [InlineData("وقد أقدم السجين على الإضراب عن الطعام بهدف تجنب التعرض للتعذيب على يد الشرطة.")]
+    [InlineData("واوضح ان الهجمات بالسيارات المفخخة تراجعت بنسبة 36 في المئة.")]
+    [InlineData("ووجهت لهما المحكمة تهمة القتل والتعذيب في قضية الاغتيال.")]
     public void Any_attack_alternatives_of_violence_and_death_sentences_report_nothing(string text)
     {
         Extract(text).Where(i => i.EventType is "Battles" or "Explosions/Remote violence" or "Violence against civilians").ShouldBeEmpty();
@@ -170,6 +174,14 @@ public class ClauseAndSenseTests
         {
             incident.SubEventType.ShouldBe(subEventType);
         }
+    }
+
+    [Fact]
+    public void A_town_whose_name_holds_a_word_of_talk_is_still_a_place_of_news()
+    {
+        // "بعقوبة" (Baqubah) holds "عقوبة" (a penalty): no cue of trials may hide inside a place name.
+        Extract("وأشار المسؤولون إلى مقتل 11 مدنيا وإصابة 16 آخرين في انفجار عبوتين ناسفتين في شمالي بعقوبة.")
+            .ShouldHaveSingleItem().Fatalities.ShouldBe(11);
     }
 
     [Fact]

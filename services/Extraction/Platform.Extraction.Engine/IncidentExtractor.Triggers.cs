@@ -157,7 +157,7 @@ public sealed partial class IncidentExtractor
     private static bool IsNamedNotReported(PhraseMatch<(string EventType, string SubEventType, string[] Requires)> trigger, List<Token> tokens,
         List<PhraseMatch<(string Kind, string Value)>> cues, List<PhraseMatch<(string EventType, string SubEventType, string[] Requires)>> candidates)
     {
-        if (cues.Any(c => c.Entry.Value.Kind == "total") && (trigger.Entry.Value.EventType is "Protests" || IsKilling(trigger, cues)))
+        if (cues.Any(c => c.Entry.Value.Kind == "total") && (trigger.Entry.Value.EventType is "Protests" || IsKilling(trigger, cues) || IsNoun(trigger)))
         {
             // "119 killed across Syria", "حركة احتجاجات منذ ما يقرب من عامين": a total or a movement, not an incident (any
             // trigger, verb or noun).
