@@ -89,6 +89,7 @@ public class ClauseAndSenseTests
     [InlineData("حذرت المنظمة من تعرض المعتقلين للتعذيب أو الإعدام في بلادهم.")]
     [InlineData("The report listed killings or kidnappings as the main threats to aid workers.")]
     [InlineData("نفذت إدارة السجن أمس حكم الإعدام في المدانين.")]
+    [InlineData("ورجح متابعون أن يكون الهدف من اعتداء أمس البحث عن الصدى الإعلامي.")]
     [InlineData("لا اريد حتى ان اتصور ما كان ليحصل لو نفذ الاعتداء.")]
     [InlineData("وقد أقدم السجين على الإضراب عن الطعام بهدف تجنب التعرض للتعذيب على يد الشرطة.")]
     [InlineData("واوضح ان الهجمات بالسيارات المفخخة تراجعت بنسبة 36 في المئة.")]
@@ -174,6 +175,15 @@ public class ClauseAndSenseTests
         {
             incident.SubEventType.ShouldBe(subEventType);
         }
+    }
+
+    [Theory]
+    [InlineData("وصرح مسؤولون بأن جنودا متمردين أطلقوا النار على رئيس البلاد في منزله أمس.", "Violence against civilians")]
+    [InlineData("وأطلقت طائرة استطلاع بدون طيار صاروخاً على مجموعة من المقاتلين شرق مدينة غزة.", "Explosions/Remote violence")]
+    [InlineData("وشهدت المدينة انفجاراً مماثلاً وقع في منطقة سبع البور.", "Explosions/Remote violence")]
+    public void Shooting_at_someone_and_nouns_in_the_accusative_report_events(string text, string eventType)
+    {
+        Extract(text).ShouldHaveSingleItem().EventType.ShouldBe(eventType);
     }
 
     [Fact]

@@ -56,7 +56,7 @@ public sealed partial class IncidentExtractor
         trigger.Entry.Value.Requires.Any(r => r is EventiveContext or UsedContext);
 
     // A noun such as "اغتيال" (assassination) is as often talked about as reported; it reports an event only with
-    // something that anchors it: a time ("أمس"), a toll ("قتلى"), a verb of occurrence ("وقع", "أسفر").
+    // something that anchors it: a toll ("قتلى"), a verb of occurrence ("وقع", "أسفر"), never a time word alone.
     private const int EventiveWindow = 6;
 
     /// <summary>True when an Arabic word carries the article, behind at most a conjunction and a preposition.</summary>
@@ -105,9 +105,9 @@ public sealed partial class IncidentExtractor
         }
         if (requires.Contains(EventiveContext, StringComparer.Ordinal))
         {
-            // The anchor must be close: a long sentence of commentary mentions "yesterday" about something else.
-            // "الخطف" (the kidnapping) points back at an event already told; what follows is mostly reaction.
-            // With the article, only a toll or a verb of occurrence anchors it, not a bare time word.
+            // The anchor must be close: a long sentence of commentary mentions "yesterday" about something else. Only a
+            // toll or a verb of occurrence anchors a noun, not a time word: reactions speak of "اعتداء أمس", "last night's
+            // attack" as often as reports tell one ("الخطف", with the article, points back at an event already told).
             var definite = HasArticle(tokens[trigger.First].Text);
             // A toll right after the trigger ("قتل 8 أشخاص", "killed 12") is the surest anchor (after a weapon a number
             // is its model or calibre: "صواريخ 240 ملم").
@@ -124,7 +124,7 @@ public sealed partial class IncidentExtractor
                 return true;
             }
             // "القتل" with the article is one more crime named, not a toll: only a verb or an undetermined noun anchors.
-            return cues.Any(c => (c.Entry.Value.Kind is "killed" or "eventive" && !(definite && c.Entry.Value.Value is "past" or "time"))
+            return cues.Any(c => (c.Entry.Value.Kind is "killed" or "eventive" && c.Entry.Value.Value is not ("past" or "time"))
                 && !(c.Entry.Value.Kind == "killed" && HasArticle(tokens[c.First].Text))
                 && (c.Last < trigger.First || c.First > trigger.Last)
                 && c.Last >= trigger.First - EventiveWindow && c.First <= trigger.Last + EventiveWindow);

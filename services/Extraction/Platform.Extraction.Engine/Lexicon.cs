@@ -97,7 +97,13 @@ public sealed class PhraseIndex<T>
         {
             return cached;
         }
-        var forms = Tokenizer.IsArabic(token) ? Tokenizer.ArabicStems(token).Distinct(StringComparer.Ordinal).ToArray() : [token];
+        // An Arabic noun in the accusative indefinite carries an alef ("هجوماً", "انفجاراً", "صاروخاً"): its stem without
+        // it is the lexicon's word. (A verb's plural "وا" is no such alef.)
+        var forms = Tokenizer.IsArabic(token)
+            ? Tokenizer.ArabicStems(token)
+                .SelectMany(stem => stem.Length >= 4 && stem[^1] == 'ا' && stem[^2] is not ('و' or 'ا' or 'ي') ? new[] { stem, stem[..^1] } : [stem])
+                .Distinct(StringComparer.Ordinal).ToArray()
+            : [token];
         // A counter, not FormCache.Count: Count takes every lock of the dictionary and would serialise the consumers.
         if (Interlocked.Increment(ref _formCacheSize) > FormCacheLimit)
         {
