@@ -186,6 +186,23 @@ public class ClauseAndSenseTests
         Extract(text).ShouldHaveSingleItem().EventType.ShouldBe(eventType);
     }
 
+    [Theory]
+    [InlineData("وأشارت الوكالة إلى أن وحدة من قواتنا المسلحة قضت على إرهابيين ودمرت مدفعين في ريف حمص.")]
+    [InlineData("وقالت الوكالة إن وحدات من الجيش ألحقت خسائر كبيرة بالمجموعات الإرهابية في ريف حمص.")]
+    public void A_communique_of_the_side_that_fought_reports_a_battle(string text)
+    {
+        Extract(text).ShouldHaveSingleItem().EventType.ShouldBe("Battles");
+    }
+
+    [Fact]
+    public void An_event_at_names_coordinated_after_fi_is_an_incident_at_each()
+    {
+        var incidents = Extract("وأكد مقتل 52 عنصرا بعمليات عسكرية نفذت أمس في حصيبة والملاحمة والبو علوان.");
+
+        incidents.Select(i => i.Places.First(p => p.AfterIn).Name).ShouldBe(["حصيبة", "الملاحمة", "البو علوان"]);
+        incidents.ShouldAllBe(i => i.EventType == "Battles");
+    }
+
     [Fact]
     public void A_town_whose_name_holds_a_word_of_talk_is_still_a_place_of_news()
     {

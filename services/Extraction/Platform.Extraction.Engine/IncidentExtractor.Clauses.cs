@@ -11,7 +11,7 @@ public sealed partial class IncidentExtractor
     /// </summary>
     private static IEnumerable<Frame> Distribute(Frame frame)
     {
-        var own = frame.Places.FindIndex(p => p.Relation is not ("between" or PlaceMentionFinder.FreeMention));
+        var own = frame.Places.FindIndex(p => p.Relation is not ("between" or PlaceMentionFinder.FreeMention) || p.AfterIn);
         if (own < 0)
         {
             yield return frame;
