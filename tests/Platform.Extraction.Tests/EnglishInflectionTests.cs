@@ -139,12 +139,25 @@ public class ExchangedShellingTests
     [InlineData("A rocket shelling exchange took place between regime forces and rebels on the Kafr Nabl frontline on Monday.", "en")]
     [InlineData("The rebels shelled the town of Kafr Nabl and as a response the army shelled rebel positions near it.", "en")]
     [InlineData("تبادلت قوات النظام وفصائل المعارضة القصف المدفعي على محاور بلدة كفرنبل يوم الاثنين.", "ar")]
+    [InlineData("Russian ground forces shelled rebel fighters in the Ein Issa area. Turkish forces responded by shelling the Russian base.", "en")]
+    [InlineData("Israeli warplanes conducted airstrikes on the town of Dimas, while Syrian air defenses engaged the Israeli missiles.", "en")]
     public void Shelling_both_sides_exchange_is_an_armed_clash(string text, string language)
     {
         var incident = Extractor.Extract(new ExtractionInput(text, language, new DateOnly(2020, 2, 4))).ShouldHaveSingleItem();
 
         incident.EventType.ShouldBe("Battles");
         incident.Rules["event_type"].ShouldContain("exchanged");
+    }
+
+    [Fact]
+    public void A_coded_toll_after_a_lead_without_a_place_is_the_leads()
+    {
+        var incident = Extractor.Extract(new ExtractionInput(
+            "HTS fighters targeted regime positions which resulted in human losses. In response, regime forces attacked the area with airstrikes. Unknown number of fatalities coded to 10.",
+            "en", new DateOnly(2020, 2, 4))).ShouldHaveSingleItem();
+
+        incident.Fatalities.ShouldBe(10);
+        incident.Rules["fatalities"].ShouldStartWith("coded toll");
     }
 
     [Fact]

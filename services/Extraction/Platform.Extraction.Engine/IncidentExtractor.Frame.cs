@@ -85,6 +85,16 @@ public sealed partial class IncidentExtractor
             };
         }
 
+        /// <summary>This frame as an event of <paramref name="later"/>'s type: a later sentence told what it really was.</summary>
+        public Frame AsTypeOf(Frame later) =>
+            new(later.EventType, later.SubEventType, Actors, Places, DateStart, DateEnd, Fatalities, Arrests, SourceCue, Evidence,
+                new Dictionary<string, string>(Rules, StringComparer.Ordinal) { ["event_type"] = $"{Rules["event_type"]} ({later.Rules["event_type"]} in sentence {later.Sentence + 1})" },
+                Sentence)
+            {
+                Countries = Countries,
+                TriggerOffset = TriggerOffset,
+            };
+
         /// <summary>A toll a sentence without a trigger of its own tells of this event.</summary>
         public void AddToll(int count, int sentence, bool coded = false)
         {

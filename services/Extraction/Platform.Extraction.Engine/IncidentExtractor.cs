@@ -95,10 +95,10 @@ public sealed partial class IncidentExtractor(Lexicon lexicon, string version)
             {
                 // "A motorcycle bomber killed at least 16 civilians": a toll told without a trigger belongs to the event
                 // told just before, or else to the next one.
-                if (coded && frames.Count > 0)
+                if (coded && frames.Count + leads.Count > 0)
                 {
-                    // A note's coded toll is its event's: the most violent incident it told.
-                    frames.OrderByDescending(f => Severity(f.EventType)).ThenBy(f => f.Sentence).First().AddToll(count, sentence, coded);
+                    // A note's coded toll is its event's: the most violent incident it told (a lead's too).
+                    frames.Concat(leads).OrderByDescending(f => Severity(f.EventType)).ThenBy(f => f.Sentence).First().AddToll(count, sentence, coded);
                 }
                 else if (recent)
                 {
@@ -174,6 +174,15 @@ public sealed partial class IncidentExtractor(Lexicon lexicon, string version)
     /// </summary>
     private static void Collect(Frame frame, List<Frame> frames, List<Frame> leads)
     {
+        if (frame.HasNoOwnPlace && frames.Count > 0 && frame.Sentence - frames[^1].LastSentence <= 2
+            && frame.Rules["event_type"].EndsWith("(exchanged)", StringComparison.Ordinal) && frames[^1].EventType == "Explosions/Remote violence")
+        {
+            // "Russian forces shelled ... Turkish forces responded by shelling the Russian base": the shelling told
+            // before was one side of an exchange, a battle.
+            frames[^1] = frames[^1].AsTypeOf(frame);
+            frames[^1].Absorb(frame);
+            return;
+        }
         if (frame.HasNoOwnPlace && frames.Count > 0 && frame.Sentence - frames[^1].LastSentence <= 2
             && (frames[^1].EventType == frame.EventType || frames[^1].EventType == "Battles" && frame.EventType == "Explosions/Remote violence"
                 || frame.KillingWord
@@ -414,10 +423,11 @@ public sealed partial class IncidentExtractor(Lexicon lexicon, string version)
             (eventType, subEventType) = ("Strategic developments", "Disrupted weapons use");
             rules["event_type"] += " (disrupted)";
         }
-        else if ((eventType, subEventType) is ("Explosions/Remote violence", "Shelling/artillery/missile attack")
+        else if ((eventType, subEventType) is ("Explosions/Remote violence", "Shelling/artillery/missile attack" or "Air/drone strike")
             && cues.Any(c => c.Entry.Value.Kind == "reciprocal"))
         {
-            // "regime forces and HTS exchanged shelling": both sides fire, which ACLED codes as an armed clash.
+            // "regime forces and HTS exchanged shelling", "responded by shelling", "air defenses engaged the missiles":
+            // both sides fire, which ACLED codes as an armed clash.
             (eventType, subEventType) = ("Battles", "Armed clash");
             rules["event_type"] += " (exchanged)";
         }
