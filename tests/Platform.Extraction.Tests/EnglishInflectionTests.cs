@@ -121,6 +121,8 @@ public class CapturedCombatantTests
     [InlineData("Regime forces arrested three women in the town of Busra on Monday.", "en", "Strategic developments", "Arrests")]
     [InlineData("Gunmen kidnapped two civilians in the town of Busra on Monday.", "en", "Violence against civilians", "Abduction/forced disappearance")]
     [InlineData("اختطف مسلحون مجهولون عنصرين من قوات النظام في بلدة بصرى يوم الاثنين.", "ar", "Battles", "Armed clash")]
+    [InlineData("A QSD member's body was found with torture marks near the old bridge in the town of Busra.", "en", "Battles", "Armed clash")]
+    [InlineData("A man's body was found with torture marks near the old bridge in the town of Busra.", "en", "Violence against civilians", "Attack")]
     public void The_capture_of_combatants_is_a_battle_and_of_civilians_is_not(string text, string language, string eventType, string subEventType)
     {
         var incident = Extractor.Extract(new ExtractionInput(text, language, new DateOnly(2020, 2, 4))).ShouldHaveSingleItem();

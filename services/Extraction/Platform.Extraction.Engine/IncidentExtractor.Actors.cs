@@ -15,7 +15,8 @@ public sealed partial class IncidentExtractor
         {
             return true;
         }
-        for (var i = at + 1; i < trigger.First; i++)
+        // "a QSD member's body was found": a passive trigger's subject is its victim.
+        for (var i = at + 1; i <= trigger.Last; i++)
         {
             if (tokens[i].Text is "was" or "were" or "been")
             {
