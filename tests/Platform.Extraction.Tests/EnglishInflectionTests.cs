@@ -163,6 +163,17 @@ public class ExchangedShellingTests
     }
 
     [Fact]
+    public void Shelling_at_the_place_and_on_the_day_of_a_battle_the_report_tells_is_that_battle()
+    {
+        var incident = Extractor.Extract(new ExtractionInput(
+            "Heavy clashes took place between regime forces and rebel groups in the town of Zamalka. In addition, warplanes shelled areas in the town of Zamalka.",
+            "en", new DateOnly(2020, 2, 4))).ShouldHaveSingleItem();
+
+        incident.EventType.ShouldBe("Battles");
+        incident.Rules["merged"].ShouldBe("1 more sentence(s)");
+    }
+
+    [Fact]
     public void Shelling_by_one_side_stays_remote_violence()
     {
         var incident = Extractor.Extract(new ExtractionInput("Regime forces shelled the town of Kafr Nabl on Monday.", "en", new DateOnly(2020, 2, 4)))

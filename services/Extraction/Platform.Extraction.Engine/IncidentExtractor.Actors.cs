@@ -112,8 +112,23 @@ public sealed partial class IncidentExtractor
     private static List<IncidentFound> WithOpposingSides(List<IncidentFound> incidents)
     {
         static bool Armed(ActorFound actor) => actor.ActorId is not ("civilians" or "protesters" or "unidentified");
-        var battles = incidents.Where(i => i.EventType == "Battles").ToList();
-        if (battles.Count < 2)
+        // How often each side faces each other side in the article's battles (counted once, not per incident: long
+        // texts have thousands).
+        var faced = new Dictionary<string, Dictionary<string, (int Count, int First, ActorFound Actor)>>(StringComparer.Ordinal);
+        var order = 0;
+        foreach (var battle in incidents.Where(i => i.EventType == "Battles"))
+        {
+            var sides = battle.Actors.Where(Armed).DistinctBy(a => a.ActorId).ToList();
+            foreach (var side in sides)
+            {
+                foreach (var other in sides.Where(o => o.ActorId != side.ActorId))
+                {
+                    var against = faced.TryGetValue(side.ActorId, out var known) ? known : faced[side.ActorId] = new(StringComparer.Ordinal);
+                    against[other.ActorId] = against.TryGetValue(other.ActorId, out var seen) ? seen with { Count = seen.Count + 1 } : (1, order++, other);
+                }
+            }
+        }
+        if (faced.Count == 0)
         {
             return incidents;
         }
@@ -125,17 +140,11 @@ public sealed partial class IncidentExtractor
             {
                 return incident;
             }
-            var side = armed[0].ActorId;
-            var opponent = battles.Where(b => !ReferenceEquals(b, incident) && b.Actors.Any(a => a.ActorId == side))
-                .SelectMany(b => b.Actors.Where(a => Armed(a) && a.ActorId != side))
-                .GroupBy(a => a.ActorId)
-                .OrderByDescending(g => g.Count())
-                .Select(g => g.First())
-                .FirstOrDefault();
-            if (opponent is null)
+            if (!faced.TryGetValue(armed[0].ActorId, out var against))
             {
                 return incident;
             }
+            var opponent = against.Values.OrderByDescending(v => v.Count).ThenBy(v => v.First).First().Actor;
             var rules = new Dictionary<string, string>(incident.Rules, StringComparer.Ordinal) { ["actors"] = $"opposing side {opponent.ActorId} from the article's other battles" };
             return incident with { Actors = [.. incident.Actors, opponent], Rules = rules };
         }).ToList();

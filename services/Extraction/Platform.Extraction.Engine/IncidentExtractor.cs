@@ -215,9 +215,14 @@ public sealed partial class IncidentExtractor(Lexicon lexicon, string version)
         return places;
     }
 
-    /// <summary>A report that tells one event twice (the lead, then the details) gives one incident.</summary>
+    /// <summary>
+    /// A report that tells one event twice (the lead, then the details) gives one incident; so does remote violence at
+    /// the place and on the day of a battle the report tells ("Clashes took place in Zamalka. In addition, warplanes
+    /// shelled areas in Zamalka"): ACLED codes the shelling that goes with a battle as the battle.
+    /// </summary>
     private static List<Frame> MergeRetellings(List<Frame> frames)
     {
+        frames = WithSupportingFireInBattles(frames);
         var merged = new List<Frame>(frames.Count);
         var byPlace = new Dictionary<(string EventType, string Place), List<Frame>>();
         foreach (var frame in frames)
@@ -247,6 +252,39 @@ public sealed partial class IncidentExtractor(Lexicon lexicon, string version)
             }
         }
         return merged;
+    }
+
+    private static List<Frame> WithSupportingFireInBattles(List<Frame> frames)
+    {
+        static string? Key(Frame f) => f.Places.FirstOrDefault(p => p.Relation is not ("between" or PlaceMentionFinder.FreeMention)) is { } cued ? PlaceKey(cued.Name) : null;
+        var battles = new Dictionary<string, List<Frame>>(StringComparer.Ordinal);
+        foreach (var frame in frames.Where(f => f.EventType == "Battles"))
+        {
+            if (Key(frame) is { } key)
+            {
+                (battles.TryGetValue(key, out var here) ? here : battles[key] = []).Add(frame);
+            }
+        }
+        if (battles.Count == 0)
+        {
+            return frames;
+        }
+        var kept = new List<Frame>(frames.Count);
+        foreach (var frame in frames)
+        {
+            var battle = frame.EventType == "Explosions/Remote violence" && Key(frame) is { } key && battles.TryGetValue(key, out var there)
+                ? there.Find(b => b.DateStart <= frame.DateEnd && frame.DateStart <= b.DateEnd)
+                : null;
+            if (battle is null)
+            {
+                kept.Add(frame);
+            }
+            else
+            {
+                battle.Absorb(frame);
+            }
+        }
+        return kept;
     }
 
     private static string PlaceKey(string name) =>
