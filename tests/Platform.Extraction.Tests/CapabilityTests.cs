@@ -55,18 +55,58 @@ public class CapabilityTests
     [InlineData("en", "Government forces shelled the town of Saraqib yesterday.", "2020-01-23", "2020-01-23")]
     [InlineData("en", "Government forces shelled the town of Saraqib on Friday.", "2020-01-24", "2020-01-24")]
     [InlineData("en", "Government forces shelled the town of Saraqib last week.", "2020-01-11", "2020-01-19")]
+    [InlineData("ar", "قصفت قوات النظام مدينة سراقب أول أمس.", "2020-01-22", "2020-01-22")]
+    [InlineData("ar", "قصفت قوات النظام قبل يومين مدينة سراقب.", "2020-01-22", "2020-01-22")]
+    [InlineData("ar", "قصفت قوات النظام مدينة سراقب قبل ثلاثة أيام.", "2020-01-21", "2020-01-21")]
+    [InlineData("ar", "قصفت قوات النظام مدينة سراقب الليلة الماضية.", "2020-01-23", "2020-01-24")]
+    [InlineData("ar", "قصفت قوات النظام مدينة سراقب الشهر الماضي.", "2019-12-01", "2019-12-31")]
+    [InlineData("ar", "قصفت قوات النظام مدينة سراقب صباح اليوم.", "2020-01-24", "2020-01-24")]
+    [InlineData("en", "Government forces shelled the town of Saraqib two days ago.", "2020-01-22", "2020-01-22")]
+    [InlineData("en", "Government forces shelled the town of Saraqib 4 days ago.", "2020-01-20", "2020-01-20")]
+    [InlineData("en", "Government forces shelled the town of Saraqib the day before yesterday.", "2020-01-22", "2020-01-22")]
+    [InlineData("en", "Government forces shelled the town of Saraqib earlier in the day.", "2020-01-24", "2020-01-24")]
+    [InlineData("en", "Government forces shelled the town of Saraqib last night.", "2020-01-23", "2020-01-24")]
+    [InlineData("en", "Government forces shelled the town of Saraqib earlier this month.", "2020-01-01", "2020-01-24")]
+    [InlineData("en", "Government forces shelled the town of Saraqib on 24 January, a day after they shelled it.", "2020-01-24", "2020-01-24")]
     public void Dates_resolve_against_the_publication_date(string language, string text, string start, string end)
     {
         var incidents = Extractor.Extract(new ExtractionInput(text, language, Friday));
-        if (start.StartsWith("2019", StringComparison.Ordinal))
+        if (DateOnly.Parse(end, System.Globalization.CultureInfo.InvariantCulture) < Friday.AddMonths(-3))
         {
-            // A date a year before publication is background history: no incident.
+            // A date more than three months before publication is background history: no incident.
             incidents.ShouldBeEmpty();
             return;
         }
         var incident = incidents.ShouldHaveSingleItem();
         incident.DateStart.ShouldBe(DateOnly.Parse(start, System.Globalization.CultureInfo.InvariantCulture));
         incident.DateEnd.ShouldBe(DateOnly.Parse(end, System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Theory]
+    [InlineData("en", "On 20 January, regime forces shelled the town of Kafr Nabl, while Russian warplanes carried out air strikes on the town of Ariha.", "2020-01-20")]
+    [InlineData("en", "On 20 January, regime forces shelled the town of Kafr Nabl, while Russian warplanes carried out air strikes on the town of Ariha the day before.", "2020-01-19")]
+    [InlineData("en", "On 20 January, regime forces shelled the town of Kafr Nabl, while Russian warplanes carried out air strikes on the town of Ariha yesterday.", "2020-01-23")]
+    [InlineData("ar", "قصفت قوات النظام في 20 كانون الثاني بلدة كفرنبل، فيما شنت طائرات روسية غارات على مدينة أريحا.", "2020-01-20")]
+    [InlineData("ar", "قصفت قوات النظام في 20 كانون الثاني بلدة كفرنبل، فيما شنت طائرات روسية غارات على مدينة أريحا في اليوم التالي.", "2020-01-21")]
+    public void A_clause_event_has_its_own_date_or_else_its_sentence_lead_date(string language, string text, string strike)
+    {
+        var incidents = Extractor.Extract(new ExtractionInput(text, language, Friday));
+        incidents.Count.ShouldBe(2);
+        incidents[0].DateStart.ShouldBe(new DateOnly(2020, 1, 20));
+        var air = incidents.Where(i => i.SubEventType == "Air/drone strike").ShouldHaveSingleItem();
+        air.DateStart.ShouldBe(DateOnly.Parse(strike, System.Globalization.CultureInfo.InvariantCulture));
+        air.DateEnd.ShouldBe(air.DateStart);
+    }
+
+    [Theory]
+    [InlineData("en", "On 20 January, regime forces shelled the town of Kafr Nabl. The next day, Russian warplanes carried out air strikes on the town of Ariha.", "2020-01-21")]
+    [InlineData("en", "Regime forces shelled the town of Kafr Nabl. The next day, Russian warplanes carried out air strikes on the town of Ariha.", null)]
+    [InlineData("ar", "قصفت قوات النظام في 20 كانون الثاني بلدة كفرنبل. وفي اليوم التالي شنت طائرات روسية غارات على مدينة أريحا.", "2020-01-21")]
+    public void The_next_day_counts_from_the_date_of_the_event_told_before(string language, string text, string? strike)
+    {
+        var air = Extractor.Extract(new ExtractionInput(text, language, Friday)).Where(i => i.SubEventType == "Air/drone strike").ShouldHaveSingleItem();
+        // With no date told before, "the next day" says nothing the reader can count from: the publication default.
+        air.DateStart.ShouldBe(strike is null ? Friday.AddDays(-1) : DateOnly.Parse(strike, System.Globalization.CultureInfo.InvariantCulture));
     }
 
     [Theory]

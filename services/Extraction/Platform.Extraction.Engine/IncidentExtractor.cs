@@ -16,7 +16,7 @@ public sealed partial class IncidentExtractor(Lexicon lexicon, string version)
     /// The built-in rules and lexicons. Changes whenever they change: downstream stages key idempotency and
     /// revisions on the version an extractor stamps on its output.
     /// </summary>
-    public const string Version = "extraction-0.5.0";
+    public const string Version = "extraction-0.6.0";
 
     /// <summary>The version stamped on this extractor's output: <see cref="Version"/>, or a changed lexicon's own.</summary>
     public string OutputVersion { get; } = version;
@@ -70,7 +70,9 @@ public sealed partial class IncidentExtractor(Lexicon lexicon, string version)
             var recentType = frames.Count > 0 && sentence - frames[^1].LastSentence <= 2 ? frames[^1].EventType : null;
             var recent = recentType is not null;
             var any = false;
-            foreach (var told in FramesFor(input, folded, tokens, sentence, recentType))
+            // "the next day", "اليوم السابق": counted from the date of the event told just before, when it has one of its own.
+            DateOnly? reference = recent && frames[^1].Rules["date"] != "date:publication" ? frames[^1].DateStart : null;
+            foreach (var told in FramesFor(input, folded, tokens, sentence, recentType, reference))
             {
                 any = true;
                 if (pendingToll is { } toll)
@@ -295,9 +297,9 @@ public sealed partial class IncidentExtractor(Lexicon lexicon, string version)
     /// in Y"), each further event told at another place. A clause's event at the lead's place, or with no place of its
     /// own, stays part of the lead ("clashes in A amid shelling of A" is one battle).
     /// </summary>
-    private IEnumerable<Frame> FramesFor(ExtractionInput input, FoldedText folded, List<Token> tokens, int sentence, string? recent)
+    private IEnumerable<Frame> FramesFor(ExtractionInput input, FoldedText folded, List<Token> tokens, int sentence, string? recent, DateOnly? reference)
     {
-        var lead = FrameFor(input, folded, tokens, sentence, recent);
+        var lead = FrameFor(input, folded, tokens, sentence, recent, reference);
         if (lead is null)
         {
             yield break;
@@ -309,7 +311,10 @@ public sealed partial class IncidentExtractor(Lexicon lexicon, string version)
             yield break;
         }
         var leadClause = clauses.FindIndex(c => c.Exists(t => t.Start == lead.TriggerOffset));
-        var leadPlaces = PlaceKeys(FrameFor(input, folded, clauses[leadClause], sentence, recent) ?? lead);
+        var leadPlaces = PlaceKeys(FrameFor(input, folded, clauses[leadClause], sentence, recent, reference) ?? lead);
+        // A clause that gives no date of its own happened when the sentence's lead did ("On 5 March X shelled A, while Y
+        // struck B"); "the day before" in it counts from the lead's date.
+        SentenceDate? leadDate = lead.Rules["date"] == "date:publication" ? null : new(lead.DateStart, lead.DateEnd, lead.Rules["date"]);
         if (leadPlaces.Count == 0)
         {
             // "X clashed with Y while helicopters dropped barrel bombs on the Kabani area": the lead's place is the clause's.
@@ -319,7 +324,7 @@ public sealed partial class IncidentExtractor(Lexicon lexicon, string version)
         var further = new List<(int Clause, Frame Frame)>();
         for (var i = 0; i < clauses.Count; i++)
         {
-            if (i == leadClause || FrameFor(input, folded, clauses[i], sentence, recent) is not { HasNoOwnPlace: false } frame)
+            if (i == leadClause || FrameFor(input, folded, clauses[i], sentence, recent, leadDate?.Start ?? reference, leadDate) is not { HasNoOwnPlace: false } frame)
             {
                 continue;
             }
@@ -339,12 +344,15 @@ public sealed partial class IncidentExtractor(Lexicon lexicon, string version)
         }
         // The lead keeps the clauses that are not another event's: their actors, places and counts are its own.
         var rest = clauses.Where((_, i) => further.TrueForAll(f => f.Clause != i)).SelectMany(c => c).ToList();
-        yield return FrameFor(input, folded, rest, sentence, recent) ?? lead;
+        yield return FrameFor(input, folded, rest, sentence, recent, reference) ?? lead;
         foreach (var (_, frame) in further)
         {
             yield return frame;
         }
     }
+
+    /// <summary>The date the lead event of a sentence has, which its other clauses share unless they give their own.</summary>
+    private sealed record SentenceDate(DateOnly Start, DateOnly End, string Rule);
 
     /// <summary>The sentence cut before each clause connector ("كما", "فيما", "while", "meanwhile").</summary>
     private List<List<Token>> Clauses(List<Token> tokens)
@@ -366,7 +374,10 @@ public sealed partial class IncidentExtractor(Lexicon lexicon, string version)
     /// <param name="recentType">The event type of the incident told in the last two sentences, if any: a definite generic noun
     /// ("الهجمات", "the attacks") may point back at it and needs no anchor of its own, and after remote violence a
     /// targeting verb without a weapon of its own ("جراء استهداف مبنى") takes the weapon told before.</param>
-    private Frame? FrameFor(ExtractionInput input, FoldedText folded, List<Token> tokens, int sentence, string? recentType)
+    /// <param name="reference">The date "the day before" and "the next day" count from (see <see cref="ResolveDate"/>).</param>
+    /// <param name="sentenceDate">The date of the sentence's lead event, for a clause that gives none of its own.</param>
+    private Frame? FrameFor(ExtractionInput input, FoldedText folded, List<Token> tokens, int sentence, string? recentType,
+        DateOnly? reference = null, SentenceDate? sentenceDate = null)
     {
         var recent = recentType is not null;
         // The most violent event the sentence reports leads its frame: a clash that ends a confrontation with a
@@ -403,7 +414,11 @@ public sealed partial class IncidentExtractor(Lexicon lexicon, string version)
 
         var places = _places.Find(folded, tokens, cues,
             actorMatches.Select(m => (m.First, m.Last)).Concat(candidates.Select(m => (m.First, m.Last))));
-        var (dateStart, dateEnd, dateRule) = ResolveDate(input.PublishedOn, tokens, cues, trigger.First);
+        var (dateStart, dateEnd, dateRule) = ResolveDate(input.PublishedOn, tokens, cues, trigger.First, reference);
+        if (dateRule == "date:publication" && sentenceDate is { } told)
+        {
+            (dateStart, dateEnd, dateRule) = (told.Start, told.End, $"{told.Rule} (of the sentence)");
+        }
         rules["date"] = dateRule;
         if (dateEnd < input.PublishedOn.AddDays(-BackgroundDays))
         {
