@@ -36,6 +36,30 @@ public class CapabilityTests
         One(text, language).Fatalities.ShouldBe(killed);
 
     [Theory]
+    [InlineData("قتل مسلحون مجهولون عنصرين من قوات سوريا الديمقراطية في بلدة الشحيل بريف دير الزور.", 2, "unidentified")]
+    [InlineData("قتل مسلحون مجهولون أمس عنصرين من قسد في بلدة الشحيل بريف دير الزور.", 2, "unidentified")]
+    [InlineData("اغتال مسلحون مجهولون عنصرين من قوات سوريا الديمقراطية في بلدة الشحيل.", 2, "unidentified")]
+    [InlineData("وقتل مدنيان في بلدة الشحيل بريف دير الزور.", 2, null)]
+    [InlineData("قتل عنصران من قوات سوريا الديمقراطية في بلدة الشحيل بريف دير الزور.", 2, null)]
+    public void An_Arabic_verb_that_opens_its_sentence_reports_with_its_subject_and_counted_object(string text, int killed, string? perpetrator)
+    {
+        // Unvocalised, قتل is the verb (qatala, qutila) or the noun (qatl): a subject or a counted victim right after it
+        // makes it the verb of a verb-first sentence.
+        var incident = One(text, "ar");
+        incident.Fatalities.ShouldBe(killed);
+        if (perpetrator is not null)
+        {
+            incident.Actors.Select(a => a.ActorId).ShouldContain(perpetrator);
+        }
+    }
+
+    [Theory]
+    [InlineData("قتل المدنيين جريمة حرب لا تسقط بالتقادم.")]
+    [InlineData("قتل الأبرياء في بلدة الشحيل أمر مرفوض.")]
+    public void The_same_letters_as_a_noun_naming_a_crime_report_nothing(string text) =>
+        Extractor.Extract(new ExtractionInput(text, "ar", Friday)).ShouldBeEmpty();
+
+    [Theory]
     [InlineData("ar", "اعتقلت قوات الأمن ثلاثة شبان في مدينة الحسكة.", 3)]
     [InlineData("en", "Security forces arrested 7 people in the city of Hasakah.", 7)]
     public void Arrests_are_counted(string language, string text, int arrested) =>

@@ -99,7 +99,9 @@ public sealed partial class IncidentExtractor
             // (counts joined by "and" add up). Before it: "four soldiers dead", "20 قتلى".
             // "At least 12 fighters were killed": a passive looks further back for its subject's count.
             var passive = Enumerable.Range(word.First - 2, 2).Any(i => i >= 0 && tokens[i].Text is "was" or "were" or "been" or "have" or "has" or "had");
-            var count = CountedAfter(tokens, cues, word.Last + 1) ?? CountedBefore(tokens, cues, word.First - 1, passive ? 6 : 2)
+            // "قتل مسلحون مجهولون أمس عنصرين": after a clause-initial Arabic verb, its subject and a time word come first.
+            var verbFirst = word.First == 0 && Tokenizer.IsArabic(tokens[0].Text) && !HasArticle(tokens[0].Text);
+            var count = CountedAfter(tokens, cues, word.Last + 1, verbFirst ? VerbFirstObjectWindow : CountWindow) ?? CountedBefore(tokens, cues, word.First - 1, passive ? 6 : 2)
                 ?? (kind == "killed" ? OnePerson(tokens, word.Last + 1) ?? (passive ? OnePersonBefore(tokens, word.First) : null) : null);
             if (count is not null)
             {
@@ -109,11 +111,15 @@ public sealed partial class IncidentExtractor
         return total;
     }
 
-    private static int? CountedAfter(List<Token> tokens, List<PhraseMatch<(string Kind, string Value)>> cues, int from)
+    // How far after a killing word its count may begin, and after a verb that opens its clause (subject, time word, object).
+    private const int CountWindow = 3;
+    private const int VerbFirstObjectWindow = 5;
+
+    private static int? CountedAfter(List<Token> tokens, List<PhraseMatch<(string Kind, string Value)>> cues, int from, int firstWindow = CountWindow)
     {
         int? total = null;
         var position = from;
-        var window = 3;
+        var window = firstWindow;
         while (true)
         {
             (int Value, int Last)? found = null;
@@ -137,6 +143,7 @@ public sealed partial class IncidentExtractor
             }
             total = (total ?? 0) + found.Value.Value;
             position = found.Value.Last + 1;
+            window = CountWindow;
         }
     }
 

@@ -75,8 +75,9 @@ public sealed partial class IncidentExtractor
         return rest.StartsWith("ال", StringComparison.Ordinal);
     }
 
+    /// <param name="actors">Where the sentence names actors (first and last token), when known.</param>
     private static bool RequirementsMet(PhraseMatch<(string EventType, string SubEventType, string[] Requires)> trigger,
-        List<Token> tokens, List<PhraseMatch<(string Kind, string Value)>> cues)
+        List<Token> tokens, List<PhraseMatch<(string Kind, string Value)>> cues, IReadOnlyList<(int First, int Last)>? actors = null)
     {
         var requires = trigger.Entry.Value.Requires;
         if (requires.Length == 0)
@@ -123,6 +124,10 @@ public sealed partial class IncidentExtractor
             {
                 return true;
             }
+            if (IsClauseInitialVerb(trigger, tokens, cues, actors ?? []))
+            {
+                return true;
+            }
             // "القتل" with the article is one more crime named, not a toll: only a verb or an undetermined noun anchors.
             return cues.Any(c => (c.Entry.Value.Kind is "killed" or "eventive" && c.Entry.Value.Value is not ("past" or "time"))
                 && !(c.Entry.Value.Kind == "killed" && HasArticle(tokens[c.First].Text))
@@ -130,6 +135,31 @@ public sealed partial class IncidentExtractor
                 && c.Last >= trigger.First - EventiveWindow && c.First <= trigger.Last + EventiveWindow);
         }
         return tokens.Any(t => Tokenizer.ArabicStems(t.Text).Any(stem => requires.Contains(stem, StringComparer.Ordinal)));
+    }
+
+    // How far after a clause-initial verb its subject or object may begin ("قتل مسلحون مجهولون", "اغتال أمس مسلحون").
+    private const int VerbArgumentWindow = 3;
+
+    /// <summary>
+    /// An Arabic killing word that opens its sentence or clause and is followed closely by an actor, a counted or named victim
+    /// ("قتل مسلحون مجهولون عنصرين", "اغتال مجهولون قياديا", "وقتل ثلاثة مدنيين"): the verb of a verb-first sentence,
+    /// which reports, not the verbal noun of the same letters that names a crime ("قتل المدنيين جريمة": a victim with the
+    /// article is the noun's complement; a reported victim is counted or undetermined, "قتل مدنيان").
+    /// </summary>
+    private static bool IsClauseInitialVerb(PhraseMatch<(string EventType, string SubEventType, string[] Requires)> trigger,
+        List<Token> tokens, List<PhraseMatch<(string Kind, string Value)>> cues, IReadOnlyList<(int First, int Last)> actors)
+    {
+        // Only a killing word may be read so: "تفجير", "اغتيال" are verbal nouns whatever follows them.
+        if (trigger.First != 0 || trigger.First != trigger.Last || !Tokenizer.IsArabic(tokens[0].Text) || HasArticle(tokens[0].Text)
+            || !cues.Any(c => c.Entry.Value.Kind == "killed" && c.First == 0))
+        {
+            return false;
+        }
+        var from = trigger.Last + 1;
+        var to = Math.Min(tokens.Count - 1, trigger.Last + VerbArgumentWindow);
+        return actors.Any(a => a.First >= from && a.First <= to)
+            || cues.Any(c => c.Entry.Value.Kind is "combatant" or "victim" or "number" && c.First >= from && c.First <= to && !HasArticle(tokens[c.First].Text))
+            || tokens.Skip(from).Take(to - from + 1).Any(t => int.TryParse(t.Text, out var n) && n is > 0 and < MinimumYear);
     }
 
     // How far before a weapon the verb that took it out of use may stand ("فككت قوات الأمن أمس سيارة مفخخة").

@@ -389,8 +389,12 @@ public sealed partial class IncidentExtractor(Lexicon lexicon, string version)
             return null;
         }
         var cues = lexicon.Cues.FindAll(tokens);
+        var actorMatches = lexicon.Actors.FindAll(tokens);
+        var actorSpans = actorMatches.Select(m => (m.First, m.Last)).ToList();
+        // Who may act: civilians are named as victims ("قتل المدنيين", the killing of civilians).
+        var agents = actorMatches.Where(m => m.Entry.Value != "civilians").Select(m => (m.First, m.Last)).ToList();
         var trigger = candidates
-            .Where(match => (RequirementsMet(match, tokens, cues) || recent && RefersBack(match, tokens) || recentType is "Explosions/Remote violence" && NeedsWeapon(match))
+            .Where(match => (RequirementsMet(match, tokens, cues, agents) || recent && RefersBack(match, tokens) || recentType is "Explosions/Remote violence" && NeedsWeapon(match))
                 && !IsModal(match, cues) && !IsNamedNotReported(match, tokens, cues, candidates))
             .OrderByDescending(match => Severity(match, cues))
             .ThenBy(match => match.First)
@@ -404,12 +408,11 @@ public sealed partial class IncidentExtractor(Lexicon lexicon, string version)
             ["event_type"] = $"trigger:{trigger.Entry.Phrase}",
         };
 
-        var actorMatches = lexicon.Actors.FindAll(tokens);
         var actors = actorMatches
             .GroupBy(m => m.Entry.Value)
             .Select(g => new ActorFound(g.Key, OriginalText(folded, tokens, g.First().First, g.First().Last)))
             .ToList();
-        AddForcesByNationality(actors, tokens, cues, folded, actorMatches.Select(m => (m.First, m.Last)).ToList());
+        AddForcesByNationality(actors, tokens, cues, folded, actorSpans);
         AddImpliedActors(trigger.Entry.Value.EventType, actors, cues, OriginalText(folded, tokens, trigger.First, trigger.Last), rules);
 
         var places = _places.Find(folded, tokens, cues,
@@ -492,7 +495,7 @@ public sealed partial class IncidentExtractor(Lexicon lexicon, string version)
             TriggerOffset = tokens[trigger.First].Start,
             // "الهجمات" / "the attacks": a definite generic noun points back at an event already told.
             RefersBack = RefersBack(trigger, tokens),
-            BorrowsWeapon = recentType is "Explosions/Remote violence" && NeedsWeapon(trigger) && !RequirementsMet(trigger, tokens, cues),
+            BorrowsWeapon = recentType is "Explosions/Remote violence" && NeedsWeapon(trigger) && !RequirementsMet(trigger, tokens, cues, agents),
             TollOnly = (eventType, subEventType) is ("Violence against civilians", "Attack") && IsKilling(trigger, cues)
                 && !cues.Any(c => c.Entry.Value.Kind == "victim"),
             KillingWord = IsKilling(trigger, cues),
