@@ -54,6 +54,30 @@ public class CapabilityTests
     }
 
     [Theory]
+    [InlineData("en", "A car bomb exploded near a market in Azaz on Tuesday, killing five civilians. The Islamic State claimed responsibility for the attack on Wednesday.")]
+    [InlineData("en", "A car bomb exploded near a market in Azaz on Tuesday, killing five civilians. Residents said the blast destroyed several shops. The Islamic State later claimed responsibility.")]
+    [InlineData("en", "The Islamic State claimed responsibility for a car bomb that exploded near a market in Azaz on Tuesday, killing five civilians.")]
+    [InlineData("ar", "انفجرت سيارة مفخخة قرب سوق في مدينة اعزاز أمس ما أدى إلى مقتل خمسة مدنيين. وتبنى تنظيم داعش التفجير في بيان.")]
+    [InlineData("ar", "قتل مسلحون مجهولون خمسة مدنيين في مدينة اعزاز أمس. وأعلن تنظيم الدولة الإسلامية مسؤوليته عن الهجوم.")]
+    public void A_claim_of_responsibility_names_the_perpetrator_of_the_event_it_claims(string language, string text)
+    {
+        var incident = Extractor.Extract(new ExtractionInput(text, language, Friday)).ShouldHaveSingleItem();
+        incident.Actors.Select(a => a.ActorId).ShouldBe(["isis", "civilians"], ignoreOrder: true);
+        incident.Rules["actors"].ShouldStartWith("claimed by isis");
+        incident.Fatalities.ShouldBe(5);
+    }
+
+    [Theory]
+    [InlineData("en", "A car bomb exploded near a market in Azaz on Tuesday, killing five civilians. No group claimed responsibility.")]
+    [InlineData("en", "A car bomb exploded near a market in Azaz on Tuesday, killing five civilians. The Islamic State did not claim responsibility.")]
+    [InlineData("ar", "انفجرت سيارة مفخخة قرب سوق في مدينة اعزاز أمس ما أدى إلى مقتل خمسة مدنيين. ولم يتبن تنظيم داعش التفجير.")]
+    public void A_denied_or_absent_claim_names_no_one(string language, string text)
+    {
+        var incident = Extractor.Extract(new ExtractionInput(text, language, Friday)).ShouldHaveSingleItem();
+        incident.Actors.Select(a => a.ActorId).ShouldBe(["unidentified", "civilians"], ignoreOrder: true);
+    }
+
+    [Theory]
     [InlineData("قتل المدنيين جريمة حرب لا تسقط بالتقادم.")]
     [InlineData("قتل الأبرياء في بلدة الشحيل أمر مرفوض.")]
     public void The_same_letters_as_a_noun_naming_a_crime_report_nothing(string text) =>

@@ -26,6 +26,32 @@ public sealed partial class IncidentExtractor
         return false;
     }
 
+    // How far from the claim its claimant may be named ("أعلن تنظيم الدولة الإسلامية في بيان مسؤوليته عن").
+    private const int ClaimantWindow = 8;
+
+    /// <summary>
+    /// The armed group a sentence says claimed an event ("IS claimed responsibility", "تبنى تنظيم داعش التفجير", "هجوم
+    /// تبنته طالبان"): the actor nearest the claim; none when the claim is denied or made by no one ("No group claimed
+    /// responsibility", "لم تتبن أي جهة").
+    /// </summary>
+    private ActorFound? ClaimantOf(FoldedText folded, List<Token> tokens)
+    {
+        var cues = lexicon.Cues.FindAll(tokens);
+        var claim = cues.FirstOrDefault(c => c.Entry.Value.Kind == "claim");
+        if (claim is null
+            || cues.Any(c => c.Entry.Value is ("modality", "negated") && c.Last < claim.First && claim.First - c.Last <= ModalityWindow)
+            || tokens.Skip(Math.Max(0, claim.First - 3)).Take(Math.Min(3, claim.First)).Any(t => t.Text is "no" or "not" or "any" or "أي" or "اي"))
+        {
+            return null;
+        }
+        return lexicon.Actors.FindAll(tokens)
+            .Where(a => !NonCombatants.Contains(a.Entry.Value) && a.Entry.Value != "unidentified"
+                && (a.Last < claim.First ? claim.First - a.Last : a.First - claim.Last) <= ClaimantWindow)
+            .OrderBy(a => a.Last < claim.First ? claim.First - a.Last : a.First - claim.Last)
+            .Select(a => new ActorFound(a.Entry.Value, OriginalText(folded, tokens, a.First, a.Last)))
+            .FirstOrDefault();
+    }
+
     private static readonly HashSet<string> NonCombatants = new(StringComparer.Ordinal) { "civilians", "protesters" };
 
     // The actor a nationality names on a force or a weapon ("مقاتلات روسية", "Russian jets", "طيران الجيش العراقي").

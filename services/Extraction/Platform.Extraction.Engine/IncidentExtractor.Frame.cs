@@ -95,6 +95,17 @@ public sealed partial class IncidentExtractor
                 TriggerOffset = TriggerOffset,
             };
 
+        /// <summary>A claim of responsibility: the claimant is the perpetrator, in place of an unidentified one.</summary>
+        public void ClaimedBy(ActorFound claimant, int sentence)
+        {
+            Actors.RemoveAll(a => a.ActorId == "unidentified");
+            if (Actors.TrueForAll(a => a.ActorId != claimant.ActorId))
+            {
+                Actors.Insert(0, claimant);
+            }
+            Rules["actors"] = $"claimed by {claimant.ActorId} (sentence {sentence + 1})";
+        }
+
         /// <summary>A toll a sentence without a trigger of its own tells of this event.</summary>
         public void AddToll(int count, int sentence, bool coded = false)
         {

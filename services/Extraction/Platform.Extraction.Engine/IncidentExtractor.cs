@@ -93,6 +93,16 @@ public sealed partial class IncidentExtractor(Lexicon lexicon, string version)
                     Collect(part, frames, leads);
                 }
             }
+            if (frames.Count + leads.Count > 0 && ClaimantOf(folded, tokens) is { } claimant)
+            {
+                // "The Islamic State claimed responsibility for the attack": the event this sentence tells, or else the
+                // one told last, was the claimant's.
+                var told = frames.Where(f => f.LastSentence == sentence).ToList();
+                foreach (var claimed in told.Count > 0 ? told : [frames.Count > 0 ? frames[^1] : leads[^1]])
+                {
+                    claimed.ClaimedBy(claimant, sentence);
+                }
+            }
             if (!any && TollOf(tokens) is var (count, coded))
             {
                 // "A motorcycle bomber killed at least 16 civilians": a toll told without a trigger belongs to the event
