@@ -34,9 +34,8 @@ public sealed partial class IncidentExtractor
     /// تبنته طالبان"): the actor nearest the claim; none when the claim is denied or made by no one ("No group claimed
     /// responsibility", "لم تتبن أي جهة").
     /// </summary>
-    private ActorFound? ClaimantOf(FoldedText folded, List<Token> tokens)
+    private ActorFound? ClaimantOf(FoldedText folded, List<Token> tokens, List<PhraseMatch<(string Kind, string Value)>> cues)
     {
-        var cues = lexicon.Cues.FindAll(tokens);
         var claim = cues.FirstOrDefault(c => c.Entry.Value.Kind == "claim");
         if (claim is null
             || cues.Any(c => c.Entry.Value is ("modality", "negated") && c.Last < claim.First && claim.First - c.Last <= ModalityWindow)

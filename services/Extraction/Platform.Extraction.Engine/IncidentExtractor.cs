@@ -63,16 +63,18 @@ public sealed partial class IncidentExtractor(Lexicon lexicon, string version)
             {
                 continue;
             }
+            // One cue scan per sentence serves its lead frame, its setting, its claim and its toll.
+            var cues = lexicon.Cues.FindAll(tokens);
             if (sentence < SettingSentences)
             {
-                setting.AddRange(SettingOf(folded, tokens));
+                setting.AddRange(SettingOf(folded, tokens, cues));
             }
             var recentType = frames.Count > 0 && sentence - frames[^1].LastSentence <= 2 ? frames[^1].EventType : null;
             var recent = recentType is not null;
             var any = false;
             // "the next day", "اليوم السابق": counted from the date of the event told just before, when it has one of its own.
             DateOnly? reference = recent && frames[^1].Rules["date"] != "date:publication" ? frames[^1].DateStart : null;
-            foreach (var told in FramesFor(input, folded, tokens, sentence, recentType, reference))
+            foreach (var told in FramesFor(input, folded, tokens, cues, sentence, recentType, reference))
             {
                 any = true;
                 if (pendingToll is { } toll)
@@ -93,7 +95,7 @@ public sealed partial class IncidentExtractor(Lexicon lexicon, string version)
                     Collect(part, frames, leads);
                 }
             }
-            if (frames.Count + leads.Count > 0 && ClaimantOf(folded, tokens) is { } claimant)
+            if (frames.Count + leads.Count > 0 && ClaimantOf(folded, tokens, cues) is { } claimant)
             {
                 // "The Islamic State claimed responsibility for the attack": the event this sentence tells, or else the
                 // one told last, was the claimant's.
@@ -103,7 +105,7 @@ public sealed partial class IncidentExtractor(Lexicon lexicon, string version)
                     claimed.ClaimedBy(claimant, sentence);
                 }
             }
-            if (!any && TollOf(tokens) is var (count, coded))
+            if (!any && TollOf(tokens, cues) is var (count, coded))
             {
                 // "A motorcycle bomber killed at least 16 civilians": a toll told without a trigger belongs to the event
                 // told just before, or else to the next one.
@@ -168,13 +170,12 @@ public sealed partial class IncidentExtractor(Lexicon lexicon, string version)
     }
 
     /// <summary>The number killed a sentence states, unless it counts a country, a period or a movement.</summary>
-    private (int Count, bool Coded)? TollOf(List<Token> tokens)
+    private static (int Count, bool Coded)? TollOf(List<Token> tokens, List<PhraseMatch<(string Kind, string Value)>> cues)
     {
         if (CodedToll(tokens) is { } coded)
         {
             return (coded, true);
         }
-        var cues = lexicon.Cues.FindAll(tokens);
         return cues.Any(c => c.Entry.Value.Kind is "total" or "modality" or "judicial") || CountNear(tokens, cues, "killed") is not { } count
             ? null
             : (count, false);
@@ -217,9 +218,8 @@ public sealed partial class IncidentExtractor(Lexicon lexicon, string version)
     /// <summary>The headline, dateline and lead: where the article says it is, whatever its later sentences report.</summary>
     private const int SettingSentences = 3;
 
-    private List<PlaceFound> SettingOf(FoldedText folded, List<Token> tokens)
+    private List<PlaceFound> SettingOf(FoldedText folded, List<Token> tokens, List<PhraseMatch<(string Kind, string Value)>> cues)
     {
-        var cues = lexicon.Cues.FindAll(tokens);
         var places = _places.Find(folded, tokens, cues).Select(p => p.Place).ToList();
         places.AddRange(cues.Where(c => c.Entry.Value.Kind == "country")
             .Select(c => new PlaceFound(OriginalText(folded, tokens, c.First, c.Last), PlaceMentionFinder.CountryMention, [c.Entry.Value.Value],
@@ -307,9 +307,10 @@ public sealed partial class IncidentExtractor(Lexicon lexicon, string version)
     /// in Y"), each further event told at another place. A clause's event at the lead's place, or with no place of its
     /// own, stays part of the lead ("clashes in A amid shelling of A" is one battle).
     /// </summary>
-    private IEnumerable<Frame> FramesFor(ExtractionInput input, FoldedText folded, List<Token> tokens, int sentence, string? recent, DateOnly? reference)
+    private IEnumerable<Frame> FramesFor(ExtractionInput input, FoldedText folded, List<Token> tokens, List<PhraseMatch<(string Kind, string Value)>> cues,
+        int sentence, string? recent, DateOnly? reference)
     {
-        var lead = FrameFor(input, folded, tokens, sentence, recent, reference);
+        var lead = FrameFor(input, folded, tokens, sentence, recent, reference, sentenceCues: cues);
         if (lead is null)
         {
             yield break;
@@ -386,8 +387,9 @@ public sealed partial class IncidentExtractor(Lexicon lexicon, string version)
     /// targeting verb without a weapon of its own ("جراء استهداف مبنى") takes the weapon told before.</param>
     /// <param name="reference">The date "the day before" and "the next day" count from (see <see cref="ResolveDate"/>).</param>
     /// <param name="sentenceDate">The date of the sentence's lead event, for a clause that gives none of its own.</param>
+    /// <param name="sentenceCues">The cues of <paramref name="tokens"/>, when already found.</param>
     private Frame? FrameFor(ExtractionInput input, FoldedText folded, List<Token> tokens, int sentence, string? recentType,
-        DateOnly? reference = null, SentenceDate? sentenceDate = null)
+        DateOnly? reference = null, SentenceDate? sentenceDate = null, List<PhraseMatch<(string Kind, string Value)>>? sentenceCues = null)
     {
         var recent = recentType is not null;
         // The most violent event the sentence reports leads its frame: a clash that ends a confrontation with a
@@ -398,7 +400,7 @@ public sealed partial class IncidentExtractor(Lexicon lexicon, string version)
             // Most sentences report nothing: they cost a trigger scan and no more.
             return null;
         }
-        var cues = lexicon.Cues.FindAll(tokens);
+        var cues = sentenceCues ?? lexicon.Cues.FindAll(tokens);
         var actorMatches = lexicon.Actors.FindAll(tokens);
         var actorSpans = actorMatches.Select(m => (m.First, m.Last)).ToList();
         // Who may act: civilians are named as victims ("قتل المدنيين", the killing of civilians).
