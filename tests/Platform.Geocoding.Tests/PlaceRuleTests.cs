@@ -149,6 +149,18 @@ public class PlaceRuleTests(RegionGazetteer fixture) : IClassFixture<RegionGazet
         One(new PlaceQuery(word, "mention", [])).ShouldNotBeNull().Place.GeonameId.ShouldBe(geonameId);
     }
 
+    [Theory]
+    [InlineData("Ajnad al-Sham", "sham")]
+    [InlineData("Ahrar al-Sham", "sham")]
+    [InlineData("Jaysh al-Islam fighters", "islam")]
+    public void A_group_named_after_a_place_is_not_that_place(string mention, string tail)
+    {
+        // A word that names no place, then the article and a name: a group's or a thing's name, not the place its last
+        // word spells ("al sham" is also a village); the cued place stays the incident's.
+        (One(new PlaceQuery(mention, "mention", []))?.MatchedText ?? "").ShouldNotContain(tail);
+        One(new PlaceQuery("Saraqib", "in", []), new PlaceQuery(mention, "mention", [])).ShouldNotBeNull().Place.Name.ShouldBe("Saraqib");
+    }
+
     [Fact]
     public void A_country_named_is_no_incident_place_but_a_country_focus()
     {

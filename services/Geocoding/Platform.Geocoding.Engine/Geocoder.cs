@@ -45,7 +45,7 @@ public sealed record GeocodeResult(
 /// </param>
 public sealed class Geocoder(Gazetteer gazetteer, string? defaultFocus = null)
 {
-    public const string Version = "geocoding-0.3.1";
+    public const string Version = "geocoding-0.4.0";
 
     // Feature words that begin many names (ruin, hill, spring, cape, mountain, valley, well, monastery, village,
     // mother/father of): alone they name some place somewhere, which is almost never the one meant.
@@ -270,7 +270,8 @@ public sealed class Geocoder(Gazetteer gazetteer, string? defaultFocus = null)
             return HintFallback(mentions, context);
         }
         // The place the event happened at: the first mention that names a place itself, not a container of another.
-        // When every place lies far from the others, the largest is the one the others are read against.
+        // When every place lies far from the others, the largest name the text ties to the event by a cue ("in the town
+        // of Kawkab") is the one the others are read against, before any free mention ("Ajnad al-Sham" is a group).
         // An isolated name beside a container the text gives ("Saida in the countryside of Ein Issa", with no Saida near
         // Ein Issa) is a place the gazetteer lacks there: the container is the answer, unless the name is the only seat of
         // its spelling (the note's governorate is then the error).
@@ -542,6 +543,7 @@ public sealed class Geocoder(Gazetteer gazetteer, string? defaultFocus = null)
     {
         var tokens = Tokenizer.Tokenize(TextFolding.Fold(text)).Select(t => t.Text).ToList();
         var names = new List<Prefix>();
+        var unmatchedBefore = -1;
         for (var i = 0; i < tokens.Count; i++)
         {
             // Most Arabic words of running text begin no known name: a hash lookup rules them out. (Latin runs are short
@@ -550,6 +552,14 @@ public sealed class Geocoder(Gazetteer gazetteer, string? defaultFocus = null)
             {
                 continue;
             }
+            // "Ajnad al-Sham", "Jaysh al-Islam", "Liwa al-Quds": a word that names no place, then the article and a name, is
+            // the name of a group or a thing, not the place its last word spells.
+            if (!Tokenizer.IsArabic(tokens[i]) && unmatchedBefore >= 0 && (unmatchedBefore == i - 1 && Gazetteer.IsArticle(tokens[i])
+                || unmatchedBefore == i - 2 && Gazetteer.IsArticle(tokens[i - 1])))
+            {
+                continue;
+            }
+            var matchedCount = names.Count;
             for (var length = Math.Min(MaxNameWords, tokens.Count - i); length >= 1; length--)
             {
                 var words = tokens.GetRange(i, length);
@@ -564,6 +574,10 @@ public sealed class Geocoder(Gazetteer gazetteer, string? defaultFocus = null)
                     i += length - 1;
                     break;
                 }
+            }
+            if (names.Count == matchedCount && !Tokenizer.IsArabic(tokens[i]) && !Gazetteer.IsArticle(tokens[i]))
+            {
+                unmatchedBefore = i;
             }
         }
         return names;
