@@ -100,6 +100,36 @@ public class ClauseAndSenseTests
     }
 
     [Theory]
+    [InlineData("قتل مسلحون مجهولون ثلاثة مدنيين في حلب أمس؟")]
+    [InlineData("Who shelled the market in Douma yesterday?")]
+    [InlineData("وتعرض سكان المنطقة لاعتقال وتعذيب وتهجير على مدى سنوات.")]
+    [InlineData("وارتبط اسم القائد بقتل وتعذيب وتهجير آلاف السكان.")]
+    [InlineData("وأسفر هذا الاغتيال عن مقتل القيادي في الحركة.")]
+    [InlineData("أطلقت القوات البحرية صواريخ خلال مناورات في الخليج أمس.")]
+    [InlineData("قالت الشرطة إنها تلقت أوامر بإطلاق النار على المسلحين.")]
+    [InlineData("بدأ التحقيق في الهجوم المسلح على السفارة.")]
+    public void Questions_lists_of_crimes_demonstratives_drills_and_orders_report_nothing(string text)
+    {
+        Extract(text).Where(i => i.EventType is "Battles" or "Explosions/Remote violence" or "Violence against civilians").ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void Undetermined_weapons_side_by_side_are_one_attack_not_a_list()
+    {
+        var incidents = Extract("استهدف هجومان انتحاريان وسيارة ملغومة حاجزا للشرطة في بعقوبة أمس، ما أدى إلى مقتل خمسة عناصر.");
+
+        incidents.ShouldHaveSingleItem().EventType.ShouldBe("Explosions/Remote violence");
+    }
+
+    [Fact]
+    public void An_arrest_is_a_battle_only_when_the_fighters_it_captured_stand_beside_it()
+    {
+        Extract("اعتقلت هيئة تحرير الشام أمس عنصرين من تنظيم حراس الدين في إدلب.").ShouldHaveSingleItem().EventType.ShouldBe("Battles");
+        Extract("اعتقلت الشرطة أمس ثلاثة شبان في حمص بعد أن قالت إنهم خططوا لخطف جندي في الجيش.")
+            .ShouldHaveSingleItem().SubEventType.ShouldBe("Arrests");
+    }
+
+    [Theory]
     [InlineData("وقتل أخوها بالرصاص في 1996 في مدينة كراتشي.")]
     [InlineData("The town of Halabja was hit by a chemical attack in 1988, killing 5000 people.")]
     [InlineData("واغتيل رئيس الوزراء في انفجار سيارة مفخخة في بيروت عام 2005.")]

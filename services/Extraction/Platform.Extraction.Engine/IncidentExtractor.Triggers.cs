@@ -51,9 +51,13 @@ public sealed partial class IncidentExtractor
     /// </summary>
     public const string UsedContext = "@used";
 
-    /// <summary>A noun trigger (an event or a weapon), named as often as reported.</summary>
+    /// <summary>
+    /// A noun trigger (an event or a weapon, "هجوم" and "هجوم مسلح" among them), named as often as reported: about, since,
+    /// after a demonstrative, in a list of crimes or in a sentence about a trial it names an event and reports none.
+    /// </summary>
     private static bool IsNoun(PhraseMatch<(string EventType, string SubEventType, string[] Requires)> trigger) =>
-        trigger.Entry.Value.Requires.Any(r => r is EventiveContext or UsedContext);
+        trigger.Entry.Value.Requires.Any(r => r is EventiveContext or UsedContext)
+        || IsGenericAttack(trigger.Entry.Phrase.Split(' ')[0]) && trigger.Entry.Phrase != "attacked";
 
     // A noun such as "اغتيال" (assassination) is as often talked about as reported; it reports an event only with
     // something that anchors it: a toll ("قتلى"), a verb of occurrence ("وقع", "أسفر"), never a time word alone.
@@ -202,24 +206,37 @@ public sealed partial class IncidentExtractor
         {
             return false;
         }
+        // "هذا الاغتيال", "مثل هذه التفجيرات", "that attack": a noun after a demonstrative points at an event already told
+        // (its toll, told in the same sentence, still goes to that event), or at a kind of event.
+        if (trigger.First > 0 && tokens[trigger.First - 1].Text is "هذا" or "هذه" or "ذلك" or "تلك" or "هذين" or "هاتين" or "this" or "that" or "these" or "those" or "such")
+        {
+            return true;
+        }
         // "تحدث عن اغتيال", "منذ اغتيال", "حول الهجوم": a noun after "about" or "since" is the subject of talk or a date.
         if (trigger.First > 0 && tokens[trigger.First - 1].Text is "عن" or "حول" or "منذ" or "بشأن" or "حيال" or "about" or "since")
         {
             return true;
         }
-        if (cues.Any(c => c.Entry.Value.Kind == "judicial"))
+        if (cues.Any(c => c.Entry.Value.Kind is "judicial" or "exercise"))
         {
             return true;
         }
-        // "القتل أو التعذيب", "للتعذيب او الاعدام", "killings or kidnappings": alternatives name kinds of violence.
-        if (candidates.Any(other => !ReferenceEquals(other, trigger)
-            && (other.First == trigger.Last + 2 && IsOr(tokens[trigger.Last + 1].Text) || other.Last == trigger.First - 2 && IsOr(tokens[trigger.First - 1].Text))))
-        {
-            return true;
-        }
-        return candidates.Any(other => !ReferenceEquals(other, trigger)
-            && (other.First == trigger.Last + 1 && tokens[other.First].Text.StartsWith('و') || other.Last == trigger.First - 1 && tokens[trigger.First].Text.StartsWith('و'))
-            && HasArticle(tokens[other.First].Text) && HasArticle(tokens[trigger.First].Text));
+        // A list of crimes: the noun beside another violence noun or a crime, as alternatives ("القتل أو التعذيب",
+        // "killings or kidnappings") or joined by و with the same determination ("القتل والخطف", "اعتقال وتعذيب",
+        // "بقتل وتعذيب وتهجير").
+        // Undetermined weapons side by side are the instruments of one attack ("هجومان انتحاريان وسيارة ملغومة"), not a
+        // list; determined ones are kinds named ("القصف بالبراميل المتفجرة والصواريخ").
+        static bool IsWeapon(PhraseMatch<(string EventType, string SubEventType, string[] Requires)> match) =>
+            match.Entry.Value.Requires.Contains(UsedContext, StringComparer.Ordinal);
+        var definite = HasArticle(tokens[trigger.First].Text);
+        var conjuncts = candidates
+            .Where(other => !ReferenceEquals(other, trigger) && (definite || !IsWeapon(other) && !IsWeapon(trigger)))
+            .Select(other => (other.First, other.Last))
+            .Concat(cues.Where(c => c.Entry.Value.Kind == "crime").Select(c => (c.First, c.Last)));
+        return conjuncts.Any(other =>
+            other.First == trigger.Last + 2 && IsOr(tokens[trigger.Last + 1].Text) || other.Last == trigger.First - 2 && IsOr(tokens[trigger.First - 1].Text)
+            || (other.First == trigger.Last + 1 && tokens[other.First].Text.StartsWith('و') || other.Last == trigger.First - 1 && tokens[trigger.First].Text.StartsWith('و'))
+                && HasArticle(tokens[other.First].Text) == definite);
     }
 
     private static bool IsOr(string word) => word is "أو" or "او" or "or";

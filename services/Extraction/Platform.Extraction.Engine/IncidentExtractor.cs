@@ -16,7 +16,7 @@ public sealed partial class IncidentExtractor(Lexicon lexicon, string version)
     /// The built-in rules and lexicons. Changes whenever they change: downstream stages key idempotency and
     /// revisions on the version an extractor stamps on its output.
     /// </summary>
-    public const string Version = "extraction-0.6.0";
+    public const string Version = "extraction-0.7.0";
 
     /// <summary>The version stamped on this extractor's output: <see cref="Version"/>, or a changed lexicon's own.</summary>
     public string OutputVersion { get; } = version;
@@ -68,6 +68,11 @@ public sealed partial class IncidentExtractor(Lexicon lexicon, string version)
             if (sentence < SettingSentences)
             {
                 setting.AddRange(SettingOf(folded, tokens, cues));
+            }
+            // "قد تكون إسرائيل من اغتالت الحريري؟": a question asks whether an event happened, it reports none.
+            if (end < folded.Folded.Length && folded.Folded[end] is '?' or '؟')
+            {
+                continue;
             }
             var recentType = frames.Count > 0 && sentence - frames[^1].LastSentence <= 2 ? frames[^1].EventType : null;
             var recent = recentType is not null;
@@ -388,6 +393,10 @@ public sealed partial class IncidentExtractor(Lexicon lexicon, string version)
     /// <param name="reference">The date "the day before" and "the next day" count from (see <see cref="ResolveDate"/>).</param>
     /// <param name="sentenceDate">The date of the sentence's lead event, for a clause that gives none of its own.</param>
     /// <param name="sentenceCues">The cues of <paramref name="tokens"/>, when already found.</param>
+    // How far after an arrest verb the fighters it captured are named ("اعتقلت هيئة تحرير الشام عنصرين من حراس الدين"):
+    // a soldier named further on is someone else in the story.
+    private const int ArrestedCombatantWindow = 6;
+
     private Frame? FrameFor(ExtractionInput input, FoldedText folded, List<Token> tokens, int sentence, string? recentType,
         DateOnly? reference = null, SentenceDate? sentenceDate = null, List<PhraseMatch<(string Kind, string Value)>>? sentenceCues = null)
     {
@@ -469,7 +478,8 @@ public sealed partial class IncidentExtractor(Lexicon lexicon, string version)
             .ToList();
         var (eventType, subEventType) = (trigger.Entry.Value.EventType, trigger.Entry.Value.SubEventType);
         if ((eventType, subEventType) is ("Violence against civilians", "Attack" or "Abduction/forced disappearance") or ("Strategic developments", "Arrests")
-            && cues.Any(c => c.Entry.Value.Kind == "combatant" && IsVictimPosition(tokens, c.First, trigger))
+            && cues.Any(c => c.Entry.Value.Kind == "combatant" && IsVictimPosition(tokens, c.First, trigger)
+                && (subEventType != "Arrests" || c.First - trigger.Last <= ArrestedCombatantWindow))
             && !cues.Any(c => c.Entry.Value.Kind == "victim"))
         {
             // "gunmen shot and killed a QSD fighter", "HTS detained two Hurras al-Din fighters": violence against

@@ -38,7 +38,7 @@ public static class ExtractionExtensions
         {
             throw new InvalidOperationException(
                 $"Extraction:LexiconDirectory is set, so Extraction:Version must name the changed lexicon with a version newer than the built-in " +
-                $"{IncidentExtractor.Version}, ending in a numeric version (for example extraction-0.6.1): the ledger ignores output of an older or the same version.");
+                $"{IncidentExtractor.Version}, ending in a numeric version (for example extraction-0.7.1): the ledger ignores output of an older or the same version.");
         }
         return new IncidentExtractor(Lexicon.Load(directory), version);
     }
