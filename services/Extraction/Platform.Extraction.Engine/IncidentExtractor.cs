@@ -65,9 +65,11 @@ public sealed partial class IncidentExtractor(Lexicon lexicon, string version)
             }
             // One cue scan per sentence serves its lead frame, its setting, its claim and its toll.
             var cues = lexicon.Cues.FindAll(tokens);
-            if (sentence < SettingSentences)
+            // The headline and lead's places are their setting and, for the event they tell, its places: found once.
+            var sentencePlaces = sentence < SettingSentences ? _places.Find(folded, tokens, cues) : null;
+            if (sentencePlaces is not null)
             {
-                setting.AddRange(SettingOf(folded, tokens, cues));
+                setting.AddRange(SettingOf(folded, tokens, cues, sentencePlaces));
             }
             // "قد تكون إسرائيل من اغتالت الحريري؟": a question asks whether an event happened, it reports none.
             if (end < folded.Folded.Length && folded.Folded[end] is '?' or '؟')
@@ -79,7 +81,7 @@ public sealed partial class IncidentExtractor(Lexicon lexicon, string version)
             var any = false;
             // "the next day", "اليوم السابق": counted from the date of the event told just before, when it has one of its own.
             DateOnly? reference = recent && frames[^1].Rules["date"] != "date:publication" ? frames[^1].DateStart : null;
-            foreach (var told in FramesFor(input, folded, tokens, cues, sentence, recentType, reference))
+            foreach (var told in FramesFor(input, folded, tokens, cues, sentencePlaces, sentence, recentType, reference))
             {
                 any = true;
                 if (pendingToll is { } toll)
@@ -223,9 +225,10 @@ public sealed partial class IncidentExtractor(Lexicon lexicon, string version)
     /// <summary>The headline, dateline and lead: where the article says it is, whatever its later sentences report.</summary>
     private const int SettingSentences = 3;
 
-    private List<PlaceFound> SettingOf(FoldedText folded, List<Token> tokens, List<PhraseMatch<(string Kind, string Value)>> cues)
+    private static List<PlaceFound> SettingOf(FoldedText folded, List<Token> tokens, List<PhraseMatch<(string Kind, string Value)>> cues,
+        List<PlaceCandidate> sentencePlaces)
     {
-        var places = _places.Find(folded, tokens, cues).Select(p => p.Place).ToList();
+        var places = sentencePlaces.Select(p => p.Place).ToList();
         places.AddRange(cues.Where(c => c.Entry.Value.Kind == "country")
             .Select(c => new PlaceFound(OriginalText(folded, tokens, c.First, c.Last), PlaceMentionFinder.CountryMention, [c.Entry.Value.Value],
                 SpanOf(folded, tokens, c.First, c.Last))));
@@ -313,14 +316,14 @@ public sealed partial class IncidentExtractor(Lexicon lexicon, string version)
     /// own, stays part of the lead ("clashes in A amid shelling of A" is one battle).
     /// </summary>
     private IEnumerable<Frame> FramesFor(ExtractionInput input, FoldedText folded, List<Token> tokens, List<PhraseMatch<(string Kind, string Value)>> cues,
-        int sentence, string? recent, DateOnly? reference)
+        List<PlaceCandidate>? sentencePlaces, int sentence, string? recent, DateOnly? reference)
     {
-        var lead = FrameFor(input, folded, tokens, sentence, recent, reference, sentenceCues: cues);
+        var lead = FrameFor(input, folded, tokens, sentence, recent, reference, sentenceCues: cues, sentencePlaces: sentencePlaces);
         if (lead is null)
         {
             yield break;
         }
-        var clauses = Clauses(tokens);
+        var clauses = Clauses(tokens, cues);
         if (clauses.Count < 2)
         {
             yield return lead;
@@ -371,9 +374,9 @@ public sealed partial class IncidentExtractor(Lexicon lexicon, string version)
     private sealed record SentenceDate(DateOnly Start, DateOnly End, string Rule);
 
     /// <summary>The sentence cut before each clause connector ("كما", "فيما", "while", "meanwhile").</summary>
-    private List<List<Token>> Clauses(List<Token> tokens)
+    private static List<List<Token>> Clauses(List<Token> tokens, List<PhraseMatch<(string Kind, string Value)>> cues)
     {
-        var cuts = lexicon.Cues.FindAll(tokens).Where(c => c.Entry.Value.Kind == "clause" && c.First > 0).Select(c => c.First).Distinct().Order().ToList();
+        var cuts = cues.Where(c => c.Entry.Value.Kind == "clause" && c.First > 0).Select(c => c.First).Distinct().Order().ToList();
         var clauses = new List<List<Token>>(cuts.Count + 1);
         var start = 0;
         foreach (var cut in cuts.Append(tokens.Count))
@@ -393,12 +396,14 @@ public sealed partial class IncidentExtractor(Lexicon lexicon, string version)
     /// <param name="reference">The date "the day before" and "the next day" count from (see <see cref="ResolveDate"/>).</param>
     /// <param name="sentenceDate">The date of the sentence's lead event, for a clause that gives none of its own.</param>
     /// <param name="sentenceCues">The cues of <paramref name="tokens"/>, when already found.</param>
+    /// <param name="sentencePlaces">The place mentions of <paramref name="tokens"/>, when already found.</param>
     // How far after an arrest verb the fighters it captured are named ("اعتقلت هيئة تحرير الشام عنصرين من حراس الدين"):
     // a soldier named further on is someone else in the story.
     private const int ArrestedCombatantWindow = 6;
 
     private Frame? FrameFor(ExtractionInput input, FoldedText folded, List<Token> tokens, int sentence, string? recentType,
-        DateOnly? reference = null, SentenceDate? sentenceDate = null, List<PhraseMatch<(string Kind, string Value)>>? sentenceCues = null)
+        DateOnly? reference = null, SentenceDate? sentenceDate = null, List<PhraseMatch<(string Kind, string Value)>>? sentenceCues = null,
+        List<PlaceCandidate>? sentencePlaces = null)
     {
         var recent = recentType is not null;
         // The most violent event the sentence reports leads its frame: a clash that ends a confrontation with a
@@ -436,7 +441,7 @@ public sealed partial class IncidentExtractor(Lexicon lexicon, string version)
         AddForcesByNationality(actors, tokens, cues, folded, actorSpans);
         AddImpliedActors(trigger.Entry.Value.EventType, actors, cues, OriginalText(folded, tokens, trigger.First, trigger.Last), rules);
 
-        var places = _places.Find(folded, tokens, cues,
+        var places = sentencePlaces ?? _places.Find(folded, tokens, cues,
             actorMatches.Select(m => (m.First, m.Last)).Concat(candidates.Select(m => (m.First, m.Last))));
         var (dateStart, dateEnd, dateRule) = ResolveDate(input.PublishedOn, tokens, cues, trigger.First, reference);
         if (dateRule == "date:publication" && sentenceDate is { } told)

@@ -32,11 +32,54 @@ public sealed class PhraseIndex<T>
         Count++;
     }
 
+    /// <summary>
+    /// The longest entry starting at token <paramref name="index"/> that satisfies <paramref name="predicate"/> (the first
+    /// found among equally long ones), without building the list of every match: the test place finding makes word by word.
+    /// </summary>
+    public LexiconEntry<T>? LongestAt(IReadOnlyList<Token> tokens, int index, Func<T, bool>? predicate = null)
+    {
+        LexiconEntry<T>? best = null;
+        foreach (var stem in WordForms.Of(tokens[index].Text))
+        {
+            if (!_byFirstWord.TryGetValue(stem, out var candidates))
+            {
+                continue;
+            }
+            foreach (var entry in candidates)
+            {
+                if ((best is null || entry.Words.Length > best.Words.Length) && (predicate is null || predicate(entry.Value)) && MatchesFrom(tokens, index, entry))
+                {
+                    best = entry;
+                }
+            }
+        }
+        return best;
+    }
+
+    /// <summary>Whether any entry satisfying <paramref name="predicate"/> starts at token <paramref name="index"/>.</summary>
+    public bool AnyAt(IReadOnlyList<Token> tokens, int index, Func<T, bool>? predicate = null) => LongestAt(tokens, index, predicate) is not null;
+
+    private static bool MatchesFrom(IReadOnlyList<Token> tokens, int index, LexiconEntry<T> entry)
+    {
+        if (index + entry.Words.Length > tokens.Count)
+        {
+            return false;
+        }
+        for (var k = 1; k < entry.Words.Length; k++)
+        {
+            if (Array.IndexOf(WordForms.Of(tokens[index + k].Text), entry.Words[k]) < 0)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /// <summary>All entries that start at token <paramref name="index"/>, longest first.</summary>
     public IEnumerable<PhraseMatch<T>> MatchAt(IReadOnlyList<Token> tokens, int index)
     {
         List<PhraseMatch<T>>? matches = null;
-        foreach (var stem in Forms(tokens[index].Text))
+        foreach (var stem in WordForms.Of(tokens[index].Text))
         {
             if (!_byFirstWord.TryGetValue(stem, out var candidates))
             {
@@ -51,7 +94,7 @@ public sealed class PhraseIndex<T>
                 var all = true;
                 for (var k = 1; k < entry.Words.Length && all; k++)
                 {
-                    all = Array.IndexOf(Forms(tokens[index + k].Text), entry.Words[k]) >= 0;
+                    all = Array.IndexOf(WordForms.Of(tokens[index + k].Text), entry.Words[k]) >= 0;
                 }
                 if (all && (matches is null || !matches.Exists(m => ReferenceEquals(m.Entry, entry))))
                 {
@@ -73,25 +116,36 @@ public sealed class PhraseIndex<T>
         var found = new List<PhraseMatch<T>>();
         for (var i = 0; i < tokens.Count; i++)
         {
-            var matches = MatchAt(tokens, i).ToList();
-            if (matches.Count == 0)
+            if (MatchAt(tokens, i) is not List<PhraseMatch<T>> { Count: > 0 } matches)
             {
                 continue;
             }
             // Every entry of the longest length counts: "شمال" is both a direction and a word to skip.
             var longest = matches[0].Last;
-            found.AddRange(matches.Where(m => m.Last == longest));
+            foreach (var match in matches)
+            {
+                if (match.Last == longest)
+                {
+                    found.Add(match);
+                }
+            }
             i = longest;
         }
         return found;
     }
+}
 
-    // The forms of a word are the same every time it is met: cache them (bounded, shared by all threads).
+/// <summary>
+/// The forms a lexicon word may take in text: an Arabic word with its clitics peeled (and without the alef of the
+/// indefinite accusative), a Latin word as it is. Shared by every lexicon, cached (bounded, shared by all threads).
+/// </summary>
+internal static class WordForms
+{
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string[]> FormCache = new(StringComparer.Ordinal);
     private const int FormCacheLimit = 200_000;
     private static int _formCacheSize;
 
-    private static string[] Forms(string token)
+    public static string[] Of(string token)
     {
         if (FormCache.TryGetValue(token, out var cached))
         {

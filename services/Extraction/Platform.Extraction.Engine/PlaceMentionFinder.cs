@@ -191,7 +191,7 @@ internal sealed class PlaceMentionFinder(Lexicon lexicon)
     private bool MayBeName(FoldedText folded, List<Token> tokens, int index)
     {
         var text = tokens[index].Text;
-        if (char.IsDigit(text[0]) || IsAnyCue(tokens, index) || IsCue(tokens, index, "skip") || FeatureAt(tokens, index) is not null)
+        if (char.IsDigit(text[0]) || IsAnyCue(tokens, index, alsoSkipAndFeature: true))
         {
             return false;
         }
@@ -245,8 +245,7 @@ internal sealed class PlaceMentionFinder(Lexicon lexicon)
         while (last + 1 < tokens.Count && last + 1 - first < window
             && !SeparatedByPunctuation(folded, tokens, last, last + 1)
             && !char.IsDigit(tokens[last + 1].Text[0])
-            && FeatureAt(tokens, last + 1) is null
-            && !IsAnyCue(tokens, last + 1)
+            && !IsAnyCue(tokens, last + 1, alsoFeature: true)
             && (!latin || ContinuesLatinName(folded, tokens, last + 1)))
         {
             last++;
@@ -256,7 +255,7 @@ internal sealed class PlaceMentionFinder(Lexicon lexicon)
     }
 
     private string? FeatureAt(List<Token> tokens, int index) =>
-        lexicon.Cues.MatchAt(tokens, index).FirstOrDefault(m => m.Entry.Value.Kind == "feature-after")?.Entry.Value.Value;
+        lexicon.Cues.LongestAt(tokens, index, value => value.Kind == "feature-after")?.Value.Value;
 
     /// <summary>A capitalised word, or articles and particles ("al", "ibn al") written before one.</summary>
     private static bool StartsName(FoldedText folded, List<Token> tokens, int index)
@@ -299,13 +298,24 @@ internal sealed class PlaceMentionFinder(Lexicon lexicon)
     }
 
     private bool IsCue(List<Token> tokens, int index, string kind) =>
-        lexicon.Cues.MatchAt(tokens, index).Any(m => m.Entry.Value.Kind == kind);
+        lexicon.Cues.AnyAt(tokens, index, value => value.Kind == kind);
 
-    private bool IsAnyCue(List<Token> tokens, int index) =>
-        lexicon.Cues.MatchAt(tokens, index).Any(m => m.Entry.Value.Kind is "place" or "date" or "weekday" or "source" or "modality" or "direction" or "stop"
-            or "killed" or "arrested" or "number" or "month" or "eventive" or "victim" or "not-place" or "organisation" or "country"
-            or "combatant")
-        || lexicon.Triggers.MatchAt(tokens, index).Any() || lexicon.Actors.MatchAt(tokens, index).Any();
+    // The cue kinds that end a name; with them, for a word that may start one, feature words and words to skip.
+    private static bool EndsName((string Kind, string Value) cue) => cue.Kind is "place" or "date" or "weekday" or "source" or "modality"
+        or "direction" or "stop" or "killed" or "arrested" or "number" or "month" or "eventive" or "victim" or "not-place" or "organisation"
+        or "country" or "combatant";
+
+    private static readonly Func<(string Kind, string Value), bool> EndsNameCue = EndsName;
+    private static readonly Func<(string Kind, string Value), bool> EndsNameOrFeatureCue = cue => EndsName(cue) || cue.Kind == "feature-after";
+    private static readonly Func<(string Kind, string Value), bool> StartsNoNameCue = cue => EndsName(cue) || cue.Kind is "feature-after" or "skip";
+
+    /// <summary>
+    /// A word of the lexicons starts at <paramref name="index"/>: a cue that ends a name, a trigger or an actor (with the
+    /// flags, also a feature word after a name, or a word to skip): one lookup per lexicon for the tests a word must pass.
+    /// </summary>
+    private bool IsAnyCue(List<Token> tokens, int index, bool alsoFeature = false, bool alsoSkipAndFeature = false) =>
+        lexicon.Cues.AnyAt(tokens, index, alsoSkipAndFeature ? StartsNoNameCue : alsoFeature ? EndsNameOrFeatureCue : EndsNameCue)
+        || lexicon.Triggers.AnyAt(tokens, index) || lexicon.Actors.AnyAt(tokens, index);
 
     public static bool SeparatedByPunctuation(FoldedText folded, List<Token> tokens, int left, int right)
     {

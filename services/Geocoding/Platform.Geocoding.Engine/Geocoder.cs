@@ -234,6 +234,8 @@ public sealed class Geocoder(Gazetteer gazetteer, string? defaultFocus = null)
     {
         var resolved = new List<Resolution>();
         var unresolvedCued = new List<(int Order, PlaceQuery Mention)>();
+        // Each mention's name key, computed once: every mention is a hint of every other.
+        var keys = mentions.Select(m => m.Relation == CountryMention ? "" : Gazetteer.NameKey(m.Name)).ToArray();
         for (var i = 0; i < mentions.Count; i++)
         {
             var mention = mentions[i];
@@ -242,10 +244,22 @@ public sealed class Geocoder(Gazetteer gazetteer, string? defaultFocus = null)
                 continue;
             }
             // The incident's other places are hints too: "قرية X بريف إدلب" names X and, as its countryside, Idlib.
-            var key = Gazetteer.NameKey(mention.Name);
-            var hints = mention.Hints.Concat(mentions.Where((m, j) => j != i && m.Relation != CountryMention).Select(m => m.Name))
-                .Where(hint => Gazetteer.NameKey(hint) != key)
-                .ToList();
+            var key = keys[i];
+            var hints = new List<string>(mention.Hints.Count + mentions.Count);
+            foreach (var hint in mention.Hints)
+            {
+                if (Gazetteer.NameKey(hint) != key)
+                {
+                    hints.Add(hint);
+                }
+            }
+            for (var j = 0; j < mentions.Count; j++)
+            {
+                if (j != i && mentions[j].Relation != CountryMention && keys[j] != key)
+                {
+                    hints.Add(mentions[j].Name);
+                }
+            }
             if (mention.Relation == FreeMention)
             {
                 foreach (var name in KnownNames(mention.Name, context))

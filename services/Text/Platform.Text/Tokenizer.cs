@@ -12,7 +12,8 @@ public static class Tokenizer
         {
             end = folded.Length;
         }
-        var tokens = new List<Token>();
+        // About one word in six characters in both languages: sized once rather than grown.
+        var tokens = new List<Token>(Math.Max(4, (end - start) / 6));
         var i = start;
         while (i < end)
         {
