@@ -113,6 +113,24 @@ public class ClauseAndSenseTests
         Extract(text).Where(i => i.EventType is "Battles" or "Explosions/Remote violence" or "Violence against civilians").ShouldBeEmpty();
     }
 
+    [Theory]
+    [InlineData("وكان القصف والاشتباكات من أبرز أسباب الوفاة في المخيم.")]
+    [InlineData("وشهدت المدينة مؤخرا سلسلة تفجيرات بسيارات مفخخة أسفرت عن مقتل العشرات.")]
+    [InlineData("Gunmen recently killed dozens of people in the city of Homs.")]
+    public void A_determined_trigger_in_a_list_and_what_happened_recently_are_named_not_reported(string text)
+    {
+        Extract(text).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void A_body_found_is_the_event_and_the_gunfire_how_the_victim_died()
+    {
+        var incident = Extract("عثرت الشرطة أمس على جثة رجل قتل بالرصاص في حي المنصور ببغداد.").ShouldHaveSingleItem();
+
+        incident.EventType.ShouldBe("Violence against civilians");
+        incident.Rules["event_type"].ShouldBe("trigger:جثة");
+    }
+
     [Fact]
     public void Undetermined_weapons_side_by_side_are_one_attack_not_a_list()
     {

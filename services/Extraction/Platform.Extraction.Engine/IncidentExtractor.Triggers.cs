@@ -26,6 +26,11 @@ public sealed partial class IncidentExtractor
         {
             return 2.9;
         }
+        // "عثرت الشرطة على جثة رجل قضى رمياً بالرصاص": the body found is the event; the gunfire is how the man died.
+        if (BodyWords.Contains(match.Entry.Phrase))
+        {
+            return 4.5;
+        }
         if (match.Entry.Value is ("Violence against civilians", "Attack", _) && IsKilling(match, cues))
         {
             return 2.5;
@@ -38,6 +43,8 @@ public sealed partial class IncidentExtractor
 
     // Attack words that say nothing of the means: the sentence's weapon, when it names one, is the event.
     private static readonly HashSet<string> GenericAttackWords = new(StringComparer.Ordinal) { "هجوم", "هجمات", "هجومين", "attack", "attacks", "attacked" };
+
+    private static readonly HashSet<string> BodyWords = new(StringComparer.Ordinal) { "جثة", "جثث", "جثتي", "جثتين", "جثمان", "body", "bodies" };
 
     private static bool IsGenericAttack(string phrase) => GenericAttackWords.Contains(Tokenizer.StripArticle(TextFolding.Fold(phrase)));
 
@@ -202,7 +209,8 @@ public sealed partial class IncidentExtractor
         {
             return true;
         }
-        if (!IsNoun(trigger))
+        // A trigger with the article is a noun whatever its entry says ("الاشتباكات", "القصف"): no verb takes it.
+        if (!IsNoun(trigger) && !HasArticle(tokens[trigger.First].Text))
         {
             return false;
         }
