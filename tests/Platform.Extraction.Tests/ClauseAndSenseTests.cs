@@ -246,6 +246,16 @@ public class ClauseAndSenseTests
     }
 
     [Fact]
+    public void Names_listed_after_fi_inside_a_countryside_are_each_an_incident_in_it()
+    {
+        // "تل" (hill), two letters, begins a name; the countryside after the list is where the names lie.
+        var incidents = Extract("اشتبكت وحدات من الجيش مع المسلحين في تل كردي ومزارع دوما وحرستا بريف دمشق.");
+
+        incidents.Select(i => i.Places[0].Name).ShouldBe(["تل كردي", "مزارع دوما", "حرستا"]);
+        incidents.ShouldAllBe(i => i.Places[0].Relation == "in" && i.Places.Any(p => p.Relation == "countryside-of" && p.Name == "دمشق"));
+    }
+
+    [Fact]
     public void A_town_whose_name_holds_a_word_of_talk_is_still_a_place_of_news()
     {
         // "بعقوبة" (Baqubah) holds "عقوبة" (a penalty): no cue of trials may hide inside a place name.

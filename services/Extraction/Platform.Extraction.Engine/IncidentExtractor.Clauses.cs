@@ -12,6 +12,18 @@ public sealed partial class IncidentExtractor
     private static IEnumerable<Frame> Distribute(Frame frame)
     {
         var own = frame.Places.FindIndex(p => p.Relation is not ("between" or PlaceMentionFinder.FreeMention) || p.AfterIn);
+        // "في تل كردي ومزارع دوما وحرستا بريف دمشق": the list after في lies inside the countryside named after it, so the
+        // list's names, not the countryside, are the places.
+        if (own >= 0 && frame.Places[own].Relation is "countryside-of" or "region"
+            && frame.Places.FindIndex(p => p.AfterIn && Conjuncts(p.Name) is not null) is var list and >= 0)
+        {
+            // Each name is "in" (في governs them all) and comes first: the countryside is where they lie.
+            var listed = frame.Places[list] with { Relation = "in", AfterIn = false };
+            var reordered = new List<PlaceFound>(frame.Places.Count) { listed };
+            reordered.AddRange(frame.Places.Where((_, i) => i != list));
+            frame = frame with { Places = reordered };
+            own = 0;
+        }
         if (own < 0)
         {
             yield return frame;

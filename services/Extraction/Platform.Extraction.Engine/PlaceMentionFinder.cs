@@ -195,7 +195,7 @@ internal sealed class PlaceMentionFinder(Lexicon lexicon)
         {
             return false;
         }
-        return Tokenizer.IsArabic(text) ? text.Length > 2 : StartsName(folded, tokens, index) && !IsAcronym(folded, tokens[index]);
+        return Tokenizer.IsArabic(text) ? text.Length > 2 || text is "تل" or "ام" : StartsName(folded, tokens, index) && !IsAcronym(folded, tokens[index]);
     }
 
     /// <summary>"IS", "QSD", "FaR", "SVBIED": a Latin word with a second capital is an abbreviation, not a place name.</summary>
