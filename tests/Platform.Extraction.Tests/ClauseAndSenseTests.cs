@@ -256,6 +256,17 @@ public class ClauseAndSenseTests
     }
 
     [Fact]
+    public void The_lead_event_is_placed_in_its_own_clause_before_the_places_of_the_clauses_it_keeps()
+    {
+        // The shelling clause reports nothing on its own (no anchor); the battle told in the next clause happened at Harasta.
+        var incident = Extract("كما تجدد القصف على مدينة المعضمية، في حين أفادت الوكالة بأن وحدات من الجيش ألحقت خسائر كبيرة بالمسلحين في بلدة حرستا بريف دمشق.")
+            .ShouldHaveSingleItem();
+
+        incident.EventType.ShouldBe("Battles");
+        incident.Places[0].Name.ShouldBe("حرستا");
+    }
+
+    [Fact]
     public void A_town_whose_name_holds_a_word_of_talk_is_still_a_place_of_news()
     {
         // "بعقوبة" (Baqubah) holds "عقوبة" (a penalty): no cue of trials may hide inside a place name.

@@ -358,16 +358,35 @@ public sealed partial class IncidentExtractor(Lexicon lexicon, string version)
         }
         if (further.Count == 0)
         {
-            yield return lead;
+            yield return OwnPlacesFirst(lead, leadPlaces);
             yield break;
         }
         // The lead keeps the clauses that are not another event's: their actors, places and counts are its own.
         var rest = clauses.Where((_, i) => further.TrueForAll(f => f.Clause != i)).SelectMany(c => c).ToList();
-        yield return FrameFor(input, folded, rest, sentence, recent, reference) ?? lead;
+        yield return OwnPlacesFirst(FrameFor(input, folded, rest, sentence, recent, reference) ?? lead, leadPlaces);
         foreach (var (_, frame) in further)
         {
             yield return frame;
         }
+    }
+
+    /// <summary>
+    /// The lead's places with those of its own clause first: "كما تجدد القصف على مدينة المعضمية، في حين ... ألحقت خسائر
+    /// ... في تل كردي بريف دمشق" is a battle in Damascus countryside, not at al-Mu'adamiya, the place of the clause before.
+    /// </summary>
+    private static Frame OwnPlacesFirst(Frame frame, HashSet<string> clausePlaces)
+    {
+        var first = frame.Places.FindIndex(p => p.Relation is not ("between" or PlaceMentionFinder.FreeMention));
+        if (first < 0 || clausePlaces.Contains(PlaceKey(frame.Places[first].Name)))
+        {
+            return frame;
+        }
+        var own = frame.Places.Where(p => p.Relation is not ("between" or PlaceMentionFinder.FreeMention) && clausePlaces.Contains(PlaceKey(p.Name))).ToList();
+        if (own.Count == 0)
+        {
+            return frame;
+        }
+        return frame with { Places = [.. own, .. frame.Places.Where(p => !own.Contains(p))] };
     }
 
     /// <summary>The date the lead event of a sentence has, which its other clauses share unless they give their own.</summary>
