@@ -266,6 +266,26 @@ public class ClauseAndSenseTests
         incident.Places[0].Name.ShouldBe("حرستا");
     }
 
+    [Theory]
+    [InlineData("وفي مدينة الموصل (370 كلم شمال بغداد) اقتحم مسلحون مجهولون مركزا للشرطة أمس.", "الموصل")]
+    [InlineData("قتل ثلاثة أشخاص أمس في انفجار سيارة مفخخة في مدينة الموصل التي تبعد 350 كلم شمال بغداد.", "الموصل")]
+    [InlineData("A car bomb killed three people in Deir ez-Zor, 420 km east of Damascus, on Tuesday.", "Deir ez-Zor")]
+    public void A_place_a_long_distance_away_measures_where_the_event_is_and_is_not_its_place(string text, string place)
+    {
+        // "كلم" (kilometre) is no ك + لم ("did not"): the event after it is reported, and the far city is no mention of it.
+        var incident = Extract(text).ShouldHaveSingleItem();
+
+        incident.Places.Select(p => p.Name).ShouldContain(place);
+        incident.Places.ShouldNotContain(p => p.Name == "بغداد" || p.Name == "Damascus" || p.Name == "كلم");
+    }
+
+    [Fact]
+    public void A_preposition_takes_no_particle()
+    {
+        Platform.Text.Tokenizer.ArabicStems("كلم").ShouldNotContain("لم");
+        Platform.Text.Tokenizer.ArabicStems("بحلب").ShouldContain("حلب");
+    }
+
     [Fact]
     public void A_town_whose_name_holds_a_word_of_talk_is_still_a_place_of_news()
     {

@@ -81,7 +81,38 @@ internal sealed class PlaceMentionFinder(Lexicon lexicon)
         places.AddRange(free.Where(p => p.Place.Relation != FreeMention));
         places.Sort((a, b) => a.FirstToken.CompareTo(b.FirstToken));
         places.AddRange(free.Where(p => p.Place.Relation == FreeMention));
+        places.RemoveAll(p => IsFarReference(tokens, p.FirstToken));
         return places;
+    }
+
+    // A place this far from the one an event is at ("الموصل التي تبعد 350 كلم شمال بغداد") only measures where that one is.
+    private const double FarReferenceKm = 50;
+
+    private static readonly HashSet<string> DistanceUnits = new(StringComparer.Ordinal)
+    {
+        "كلم", "كم", "كيلومتر", "كيلومترا", "كيلومترات", "km", "kilometers", "kilometres", "kilometer", "kilometre", "miles",
+    };
+
+    /// <summary>
+    /// A name right after a distance over <see cref="FarReferenceKm"/> ("350 كلم شمال بغداد", "420 km east of Damascus"):
+    /// the point a distance is counted from, not a place of the event.
+    /// </summary>
+    private static bool IsFarReference(List<Token> tokens, int first)
+    {
+        for (var unit = first - 1; unit >= 0 && unit >= first - 3; unit--)
+        {
+            if (!DistanceUnits.Contains(tokens[unit].Text))
+            {
+                continue;
+            }
+            if (unit == 0 || !double.TryParse(tokens[unit - 1].Text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var distance))
+            {
+                return false;
+            }
+            var miles = tokens[unit].Text == "miles";
+            return (miles ? distance * 1.609 : distance) > FarReferenceKm;
+        }
+        return false;
     }
 
     private List<PlaceCandidate> Cued(FoldedText folded, List<Token> tokens, List<PhraseMatch<(string Kind, string Value)>> cues)

@@ -86,12 +86,15 @@ public static class Tokenizer
             {
                 yield return candidate[2..];
             }
-            if (candidate[0] is 'ب' or 'ل' or 'ك')
+            // A preposition takes no particle: "كلم" (kilometre) is not ك + لم ("did not").
+            if (candidate[0] is 'ب' or 'ل' or 'ك' && !ParticlesAfterNoPreposition.Contains(candidate[1..]))
             {
                 yield return StripArticle(candidate[1..]);
             }
         }
     }
+
+    private static readonly HashSet<string> ParticlesAfterNoPreposition = new(StringComparer.Ordinal) { "لم", "لن", "لو", "هل", "قد", "لا", "ما" };
 
     /// <summary>The word without a leading ال (when something is left).</summary>
     public static string StripArticle(string word) =>
