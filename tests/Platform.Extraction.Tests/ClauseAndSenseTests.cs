@@ -280,6 +280,16 @@ public class ClauseAndSenseTests
     }
 
     [Fact]
+    public void Shelling_at_any_place_of_a_battle_that_day_is_the_battle()
+    {
+        // The battle's first place is the bypass; the shelling's, Jobar, is one of the battle's places too.
+        var incident = Extract("The Syrian army clashed with rebels in the vicinity of the Southern Bypass in Jobar neighborhood in Damascus city. "
+            + "No casualties were reported. The Syrian army shelled Jobar neighborhood in Damascus city with missiles.").ShouldHaveSingleItem();
+
+        incident.EventType.ShouldBe("Battles");
+    }
+
+    [Fact]
     public void A_preposition_takes_no_particle()
     {
         Platform.Text.Tokenizer.ArabicStems("كلم").ShouldNotContain("لم");

@@ -276,11 +276,13 @@ public sealed partial class IncidentExtractor(Lexicon lexicon, string version)
 
     private static List<Frame> WithSupportingFireInBattles(List<Frame> frames)
     {
-        static string? Key(Frame f) => f.Places.FirstOrDefault(p => p.Relation is not ("between" or PlaceMentionFinder.FreeMention)) is { } cued ? PlaceKey(cued.Name) : null;
+        // Every place a frame names by a cue: the shelling of "Jobar neighborhood in Damascus city" is at the battle "in
+        // areas in the vicinity of X in Jobar neighborhood in Damascus city".
+        static IEnumerable<string> Keys(Frame f) => f.Places.Where(p => p.Relation is not ("between" or PlaceMentionFinder.FreeMention)).Select(p => PlaceKey(p.Name));
         var battles = new Dictionary<string, List<Frame>>(StringComparer.Ordinal);
         foreach (var frame in frames.Where(f => f.EventType == "Battles"))
         {
-            if (Key(frame) is { } key)
+            foreach (var key in Keys(frame).Distinct(StringComparer.Ordinal))
             {
                 (battles.TryGetValue(key, out var here) ? here : battles[key] = []).Add(frame);
             }
@@ -292,8 +294,9 @@ public sealed partial class IncidentExtractor(Lexicon lexicon, string version)
         var kept = new List<Frame>(frames.Count);
         foreach (var frame in frames)
         {
-            var battle = frame.EventType == "Explosions/Remote violence" && Key(frame) is { } key && battles.TryGetValue(key, out var there)
-                ? there.Find(b => b.DateStart <= frame.DateEnd && frame.DateStart <= b.DateEnd)
+            var battle = frame.EventType == "Explosions/Remote violence"
+                ? Keys(frame).SelectMany(key => battles.TryGetValue(key, out var there) ? there : [])
+                    .FirstOrDefault(b => b.DateStart <= frame.DateEnd && frame.DateStart <= b.DateEnd)
                 : null;
             if (battle is null)
             {
