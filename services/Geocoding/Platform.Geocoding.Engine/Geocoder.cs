@@ -13,6 +13,8 @@ public sealed record PlaceQuery(string Name, string Relation, IReadOnlyList<stri
 /// <param name="Precision">1 = the place itself, 2 = near it or its countryside, 3 = only a region.</param>
 /// <param name="Mention">The mention (as written) that chose the place.</param>
 /// <param name="Rule">The rule that chose it: how the name matched, and whether the place is the mention's or a fallback to a containing area.</param>
+/// <param name="NamesGovernorate">The mention names a governorate: only a region was found, or the place is the city that shares
+/// its governorate's name ("Deir ez-Zor", "الحسكة").</param>
 public sealed record GeocodeResult(
     GazetteerPlace Place,
     int Precision,
@@ -22,7 +24,8 @@ public sealed record GeocodeResult(
     string? Admin2Name,
     IReadOnlyList<GazetteerPlace> RunnersUp,
     string Mention = "",
-    string Rule = "");
+    string Rule = "",
+    bool NamesGovernorate = false);
 
 /// <summary>
 /// Resolves an incident's place mentions to one gazetteer place, as an analyst would:
@@ -45,7 +48,7 @@ public sealed record GeocodeResult(
 /// </param>
 public sealed class Geocoder(Gazetteer gazetteer, string? defaultFocus = null)
 {
-    public const string Version = "geocoding-0.4.0";
+    public const string Version = "geocoding-0.5.0";
 
     // Feature words that begin many names (ruin, hill, spring, cape, mountain, valley, well, monastery, village,
     // mother/father of): alone they name some place somewhere, which is almost never the one meant.
@@ -422,7 +425,7 @@ public sealed class Geocoder(Gazetteer gazetteer, string? defaultFocus = null)
 
     private GeocodeResult Build(Found found, int precision, string mention, string rule) =>
         new(found.Place, precision, found.Matched, found.Confidence, gazetteer.Admin1Name(found.Place), gazetteer.Admin2Name(found.Place),
-            found.RunnersUp, mention, rule);
+            found.RunnersUp, mention, rule, precision == 3 || found.NamesGovernorate || found.Place.FeatureCode == "ADM1");
 
     /// <param name="NamesGovernorate">The name is also that of the governorate the place lies in ("Idlib", "Raqqa").</param>
     /// <param name="Supported">The place lies in the governorate of, or near, another place the incident names.</param>

@@ -23,7 +23,12 @@ public sealed class ArticlePipeline(IncidentExtractor extractor, Geocoder geocod
         var places = geocoder.ResolveArticle(found
             .Select(incident => (IReadOnlyList<PlaceQuery>)incident.Places.Select(p => new PlaceQuery(p.Name, p.Relation, p.Hints)).ToList())
             .ToList());
-        return found.Select((incident, index) => ToGoldShape(incident, places[index], extractor.OutputVersion)).ToList();
+        var summaries = ArticleSummaries.Find(found
+            .Select((incident, index) => new ArticleSummaries.Told(incident.EventType, incident.DateStart, incident.DateEnd, incident.Evidence.Start, places[index]))
+            .ToList());
+        return found.Select((incident, index) => (incident, index))
+            .Where(x => !summaries.Contains(x.index))
+            .Select(x => ToGoldShape(x.incident, places[x.index], extractor.OutputVersion)).ToList();
     }
 
     private static GoldIncident ToGoldShape(IncidentFound incident, GeocodeResult? place, string extractorVersion) => new()

@@ -18,11 +18,17 @@ public sealed class IncidentsExtractedConsumer(Geocoder geocoder, ILogger<Incide
         var places = geocoder.ResolveArticle(message.Incidents
             .Select(incident => (IReadOnlyList<PlaceQuery>)(incident.Places ?? []).Select(p => new PlaceQuery(p.Name, p.Relation, p.Hints ?? [])).ToList())
             .ToList());
+        // A summary over governorates that the article then tells in each is those incidents, not one more.
+        var summaries = ArticleSummaries.Find(message.Incidents
+            .Select((incident, index) => new ArticleSummaries.Told(incident.EventType, incident.Date.Start, incident.Date.End, incident.Evidence.Start, places[index]))
+            .ToList());
         var geocoded = message.Incidents
-            .Select((incident, index) => new GeocodedIncident(incident, places[index] is { } place ? ToMessage(place) : null))
+            .Select((incident, index) => (incident, index))
+            .Where(x => !summaries.Contains(x.index))
+            .Select(x => new GeocodedIncident(x.incident, places[x.index] is { } place ? ToMessage(place) : null))
             .ToList();
-        logger.LogInformation("Article {ArticleId}: placed {Resolved} of {Count} incidents",
-            message.Article.ArticleId, geocoded.Count(g => g.Place is not null), geocoded.Count);
+        logger.LogInformation("Article {ArticleId}: placed {Resolved} of {Count} incidents ({Summaries} summing up others left out)",
+            message.Article.ArticleId, geocoded.Count(g => g.Place is not null), geocoded.Count, summaries.Count);
         await context.Publish(new IncidentsGeocoded(message.Article, message.ExtractorVersion, Geocoder.Version, geocoded),
             context.CancellationToken);
     }
