@@ -289,6 +289,15 @@ public class ClauseAndSenseTests
         incident.EventType.ShouldBe("Battles");
     }
 
+    [Theory]
+    [InlineData("Suspected IS cells targeted a QSD military patrol in the village of Zir using machine guns.", "Battles")]
+    [InlineData("Rebel fighters fired medium weapons at regime forces at a checkpoint in Kafr Nabl.", "Battles")]
+    [InlineData("Regime forces targeted the town of Saraqib with rockets, killing two civilians.", "Explosions/Remote violence")]
+    public void Targeting_with_small_arms_is_an_armed_clash_and_with_rockets_remote_violence(string text, string eventType)
+    {
+        Extract(text).ShouldHaveSingleItem().EventType.ShouldBe(eventType);
+    }
+
     [Fact]
     public void A_preposition_takes_no_particle()
     {
