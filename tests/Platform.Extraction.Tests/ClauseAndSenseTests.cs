@@ -117,7 +117,9 @@ public class ClauseAndSenseTests
     [InlineData("وكان القصف والاشتباكات من أبرز أسباب الوفاة في المخيم.")]
     [InlineData("وشهدت المدينة مؤخرا سلسلة تفجيرات بسيارات مفخخة أسفرت عن مقتل العشرات.")]
     [InlineData("Gunmen recently killed dozens of people in the city of Homs.")]
-    public void A_determined_trigger_in_a_list_and_what_happened_recently_are_named_not_reported(string text)
+    [InlineData("وأشارت الهيئة إلى أن من بين القتلى 20 لقوا مصرعهم تحت التعذيب في سجون حمص.")]
+    [InlineData("Among the dead were three children killed in the town of Douma.")]
+    public void A_determined_trigger_in_a_list_what_happened_recently_and_who_was_among_the_dead_are_named_not_reported(string text)
     {
         Extract(text).ShouldBeEmpty();
     }
