@@ -31,6 +31,19 @@ public class ArticleSummaryTests(RegionGazetteer fixture) : IClassFixture<Region
     }
 
     [Fact]
+    public void A_detail_in_a_governorates_countryside_is_finer_than_the_governorate_in_a_summary_list()
+    {
+        // "... في دير الزور والحسكة والرقة", then "استهداف مواقع ... ومناطق بريف الحسكة".
+        var summaries = Summaries(
+            (Strike, 10, [new PlaceQuery("دير الزور", "mention", [])]),
+            (Strike, 10, [new PlaceQuery("الحسكة", "mention", [])]),
+            (Strike, 10, [new PlaceQuery("الرقة", "mention", [])]),
+            (Strike, 300, [new PlaceQuery("الحسكة", "countryside-of", [])]));
+
+        summaries.ShouldBe([1]);
+    }
+
+    [Fact]
     public void A_list_of_towns_is_no_summary_nor_is_a_governorate_told_alone_or_a_detail_of_another_type()
     {
         Summaries(

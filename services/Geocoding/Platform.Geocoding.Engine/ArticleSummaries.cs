@@ -3,7 +3,8 @@ namespace Platform.Geocoding.Engine;
 /// <summary>
 /// A report that first sums up an event over a list of governorates ("air strikes on IS positions in Deir ez-Zor, Hasakah
 /// and Raqqa over 48 hours") and then tells it in each ("11 killed in a strike on a building in al-Mayadin, east of Deir
-/// ez-Zor"): the summary's place in a governorate the details reach is those details, not an incident of its own.
+/// ez-Zor", or "in the Hasakah countryside"): the summary's place in a governorate the details reach is those details, not
+/// an incident of its own.
 /// </summary>
 public static class ArticleSummaries
 {
@@ -24,7 +25,7 @@ public static class ArticleSummaries
             {
                 var detailed = incidents.Where((other, j) => j != index && other.EvidenceStart != told.EvidenceStart)
                     .Any(other => other.EventType == told.EventType && other.Start <= told.End && told.Start <= other.End
-                        && other.Place is { NamesGovernorate: false } place
+                        && other.Place is { } place && (!place.NamesGovernorate || place.Precision == 2)
                         && place.Place.CountryCode == told.Place!.Place.CountryCode && place.Place.Admin1Code == told.Place.Place.Admin1Code
                         && place.Place.Admin1Code.Length > 0);
                 if (detailed)
