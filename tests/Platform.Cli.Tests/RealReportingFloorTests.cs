@@ -26,7 +26,7 @@ public class RealReportingFloorTests(PipelineFixture fixture) : IClassFixture<Pi
         scores.LocationWithin10Km.ShouldBeGreaterThanOrEqualTo(0.93);
         scores.LocatedWithin10Km.ShouldBeGreaterThanOrEqualTo(0.80);
         scores.LocatedWithoutPlace.ShouldBeLessThanOrEqualTo(0.1);
-        scores.IncidentF1.ShouldBeGreaterThanOrEqualTo(0.72);
+        scores.IncidentF1.ShouldBeGreaterThanOrEqualTo(0.74);
         scores.ActorF1.ShouldBeGreaterThanOrEqualTo(0.77);
     }
 

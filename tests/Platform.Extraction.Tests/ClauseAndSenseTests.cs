@@ -119,9 +119,18 @@ public class ClauseAndSenseTests
     [InlineData("Gunmen recently killed dozens of people in the city of Homs.")]
     [InlineData("وأشارت الهيئة إلى أن من بين القتلى 20 لقوا مصرعهم تحت التعذيب في سجون حمص.")]
     [InlineData("Among the dead were three children killed in the town of Douma.")]
+    [InlineData("وسقط أمس 17 قتيلا بينهم واحد في كل من السويداء وحماة ودرعا برصاص القوات الموالية للنظام.")]
+    [InlineData("وارتفع عدد الذين قضوا برصاص القوات الموالية للنظام في أنحاء البلاد إلى 113 شخصا.")]
     public void A_determined_trigger_in_a_list_what_happened_recently_and_who_was_among_the_dead_are_named_not_reported(string text)
     {
         Extract(text).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void Gunfire_named_by_its_instrument_still_reports_a_killing_it_tells()
+    {
+        // "برصاص" is a noun ("by the bullets of"): named in totals, it still tells the incident a sentence reports.
+        Extract("قتل ثلاثة مدنيين برصاص قناص في حي الوعر بمدينة حمص أمس.").ShouldHaveSingleItem().Fatalities.ShouldBe(3);
     }
 
     [Fact]
