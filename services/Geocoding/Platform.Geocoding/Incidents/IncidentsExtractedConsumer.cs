@@ -18,9 +18,12 @@ public sealed class IncidentsExtractedConsumer(Geocoder geocoder, ILogger<Incide
         var places = geocoder.ResolveArticle(message.Incidents
             .Select(incident => (IReadOnlyList<PlaceQuery>)(incident.Places ?? []).Select(p => new PlaceQuery(p.Name, p.Relation, p.Hints ?? [])).ToList())
             .ToList());
-        // A summary over governorates that the article then tells in each is those incidents, not one more.
+        // A summary over governorates that the article then tells in each is those incidents, not one more. An incident
+        // without dates or evidence (a malformed message, which the ledger rejects with its reason) takes no part.
         var summaries = ArticleSummaries.Find(message.Incidents
-            .Select((incident, index) => new ArticleSummaries.Told(incident.EventType, incident.Date.Start, incident.Date.End, incident.Evidence.Start, places[index]))
+            .Select((incident, index) => incident is { Date: { } date, Evidence: { } evidence }
+                ? new ArticleSummaries.Told(incident.EventType, date.Start, date.End, evidence.Start, places[index])
+                : new ArticleSummaries.Told(incident?.EventType ?? "", default, default, -1 - index, null))
             .ToList());
         var geocoded = message.Incidents
             .Select((incident, index) => (incident, index))
