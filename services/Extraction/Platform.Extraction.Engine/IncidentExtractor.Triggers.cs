@@ -65,7 +65,7 @@ public sealed partial class IncidentExtractor
     private static bool IsNoun(PhraseMatch<(string EventType, string SubEventType, string[] Requires)> trigger) =>
         trigger.Entry.Value.Requires.Any(r => r is EventiveContext or UsedContext)
         || IsGenericAttack(trigger.Entry.Phrase.Split(' ')[0]) && trigger.Entry.Phrase != "attacked"
-        // "برصاص", "بنيران": the instrument ب before a noun ("by the bullets of"), how a toll died.
+        // An entry written with ب before its noun ("برصاص", "بنيران": by the bullets of; "بناء": the building of) is a noun.
         || trigger.Entry.Phrase.Length > 3 && trigger.Entry.Phrase[0] == 'ب' && Tokenizer.IsArabic(trigger.Entry.Phrase);
 
     // A noun such as "اغتيال" (assassination) is as often talked about as reported; it reports an event only with

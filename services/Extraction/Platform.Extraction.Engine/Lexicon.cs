@@ -87,16 +87,7 @@ public sealed class PhraseIndex<T>
             }
             foreach (var entry in candidates)
             {
-                if (index + entry.Words.Length > tokens.Count)
-                {
-                    continue;
-                }
-                var all = true;
-                for (var k = 1; k < entry.Words.Length && all; k++)
-                {
-                    all = Array.IndexOf(WordForms.Of(tokens[index + k].Text), entry.Words[k]) >= 0;
-                }
-                if (all && (matches is null || !matches.Exists(m => ReferenceEquals(m.Entry, entry))))
+                if (MatchesFrom(tokens, index, entry) && (matches is null || !matches.Exists(m => ReferenceEquals(m.Entry, entry))))
                 {
                     (matches ??= []).Add(new PhraseMatch<T>(entry, index, index + entry.Words.Length - 1));
                 }

@@ -222,7 +222,7 @@ internal sealed class PlaceMentionFinder(Lexicon lexicon)
     private bool MayBeName(FoldedText folded, List<Token> tokens, int index)
     {
         var text = tokens[index].Text;
-        if (char.IsDigit(text[0]) || IsAnyCue(tokens, index, alsoSkipAndFeature: true))
+        if (char.IsDigit(text[0]) || IsAnyCue(tokens, index, StartsNoNameCue))
         {
             return false;
         }
@@ -276,7 +276,7 @@ internal sealed class PlaceMentionFinder(Lexicon lexicon)
         while (last + 1 < tokens.Count && last + 1 - first < window
             && !SeparatedByPunctuation(folded, tokens, last, last + 1)
             && !char.IsDigit(tokens[last + 1].Text[0])
-            && !IsAnyCue(tokens, last + 1, alsoFeature: true)
+            && !IsAnyCue(tokens, last + 1, EndsNameOrFeatureCue)
             && (!latin || ContinuesLatinName(folded, tokens, last + 1)))
         {
             last++;
@@ -341,11 +341,11 @@ internal sealed class PlaceMentionFinder(Lexicon lexicon)
     private static readonly Func<(string Kind, string Value), bool> StartsNoNameCue = cue => EndsName(cue) || cue.Kind is "feature-after" or "skip";
 
     /// <summary>
-    /// A word of the lexicons starts at <paramref name="index"/>: a cue that ends a name, a trigger or an actor (with the
-    /// flags, also a feature word after a name, or a word to skip): one lookup per lexicon for the tests a word must pass.
+    /// A word of the lexicons starts at <paramref name="index"/>: a cue of the kinds <paramref name="cueKinds"/> accepts
+    /// (by default those that end a name), a trigger or an actor; one lookup per lexicon for the tests a word must pass.
     /// </summary>
-    private bool IsAnyCue(List<Token> tokens, int index, bool alsoFeature = false, bool alsoSkipAndFeature = false) =>
-        lexicon.Cues.AnyAt(tokens, index, alsoSkipAndFeature ? StartsNoNameCue : alsoFeature ? EndsNameOrFeatureCue : EndsNameCue)
+    private bool IsAnyCue(List<Token> tokens, int index, Func<(string Kind, string Value), bool>? cueKinds = null) =>
+        lexicon.Cues.AnyAt(tokens, index, cueKinds ?? EndsNameCue)
         || lexicon.Triggers.AnyAt(tokens, index) || lexicon.Actors.AnyAt(tokens, index);
 
     public static bool SeparatedByPunctuation(FoldedText folded, List<Token> tokens, int left, int right)
