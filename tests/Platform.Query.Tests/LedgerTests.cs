@@ -746,6 +746,107 @@ public sealed class LedgerTests : IAsyncLifetime
         badBox.StatusCode.ShouldBe(StatusCode.InvalidArgument);
     }
 
+    /// <summary>Every incident recorded in March 2031 (the concurrency tests' month), all pages.</summary>
+    private async Task<List<Incident>> MarchIncidentsAsync()
+    {
+        var all = new List<Incident>();
+        var token = "";
+        do
+        {
+            var page = await _client.SearchIncidentsAsync(new SearchIncidentsRequest
+            {
+                FromDate = "2031-03-01", ToDate = "2031-03-31", PageSize = IncidentQueryService.MaxPageSize, PageToken = token,
+            }, deadline: DateTime.UtcNow.AddSeconds(10));
+            all.AddRange(page.Incidents);
+            token = page.NextPageToken;
+        }
+        while (token.Length > 0);
+        return all;
+    }
+
+    [Fact]
+    public async Task Two_reports_of_one_event_that_arrive_together_become_one_incident()
+    {
+        // 100 events half a degree apart, each reported by two articles published at the same moment.
+        var published = new List<Task>();
+        for (var i = 0; i < 100; i++)
+        {
+            var (latitude, longitude) = (30 + i / 10 * 0.5, 36 + i % 10 * 0.5);
+            published.Add(_publisher!.Publish(Message(Guid.NewGuid(), ("Battles", "2031-03-10", latitude, longitude))));
+            published.Add(_publisher.Publish(Message(Guid.NewGuid(), ("Battles", "2031-03-10", latitude + 0.01, longitude + 0.01))));
+        }
+        await Task.WhenAll(published);
+
+        var incidents = new List<Incident>();
+        await RabbitQueues.EventuallyAsync(async () =>
+        {
+            incidents = await MarchIncidentsAsync();
+            return incidents.Sum(i => i.Sources.Count) >= 200;
+        }, TimeSpan.FromSeconds(90));
+
+        incidents.Count.ShouldBe(100);
+        incidents.ShouldAllBe(i => i.Sources.Count == 2);
+    }
+
+    [Fact]
+    public async Task A_hundred_simultaneous_reports_of_one_event_are_all_sources_of_one_incident()
+    {
+        var articles = Enumerable.Range(0, 100).Select(_ => Guid.NewGuid()).ToList();
+        await Task.WhenAll(articles.Select((article, i) =>
+            _publisher!.Publish(Message(article, ("Battles", "2031-03-12", 35.5 + i % 5 * 0.001, 40.6)))));
+
+        var incidents = new List<Incident>();
+        await RabbitQueues.EventuallyAsync(async () =>
+        {
+            incidents = await MarchIncidentsAsync();
+            return incidents.Sum(i => i.Sources.Count) >= 100;
+        }, TimeSpan.FromSeconds(90));
+
+        var incident = incidents.ShouldHaveSingleItem();
+        incident.Sources.Select(s => Guid.Parse(s.ArticleId)).ShouldBe(articles, ignoreOrder: true);
+        incident.Version.ShouldBe(100);
+        (await RabbitQueues.PeekAsync(_infrastructure.VirtualHost, "query-incidents-geocoded_error")).ShouldBeEmpty();
+    }
+
+    [Theory]
+    [InlineData(999, 40.6, 1, 1, 0, "latitude 999")]
+    [InlineData(35.5, 40.6, 42, 1, 0, "precision 42")]
+    [InlineData(35.5, 40.6, 1, -5, 0, "fatalities -5")]
+    [InlineData(35.5, 40.6, 1, 1, -1, "before its start")]
+    public async Task A_message_with_an_impossible_value_goes_to_the_error_queue_with_the_reason_and_records_nothing(
+        double latitude, double longitude, int precision, int fatalities, int endOffset, string reason)
+    {
+        var articleId = Guid.NewGuid();
+        var message = Message(articleId, ("Battles", "2031-03-14", latitude, longitude));
+        var geocoded = message.Incidents[0];
+        message = message with
+        {
+            Incidents =
+            [
+                geocoded with
+                {
+                    Incident = geocoded.Incident with
+                    {
+                        Fatalities = fatalities,
+                        Date = new DateRange(geocoded.Incident.Date.Start, geocoded.Incident.Date.Start.AddDays(endOffset)),
+                    },
+                    Place = geocoded.Place! with { Precision = precision },
+                },
+            ],
+        };
+
+        await _publisher!.Publish(message);
+
+        IReadOnlyList<RabbitQueues.QueuedMessage> errors = [];
+        (await RabbitQueues.EventuallyAsync(async () =>
+        {
+            errors = await RabbitQueues.PeekAsync(_infrastructure.VirtualHost, "query-incidents-geocoded_error");
+            return errors.Count > 0;
+        }, TimeSpan.FromSeconds(30))).ShouldBeTrue();
+        errors.ShouldHaveSingleItem().Headers["MT-Fault-Message"].ShouldContain(reason);
+        (await SearchAsync(new SearchIncidentsRequest { ArticleId = articleId.ToString() })).ShouldBeEmpty();
+    }
+
     private static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

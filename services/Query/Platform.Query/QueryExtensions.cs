@@ -33,6 +33,8 @@ public static class QueryExtensions
                 .IgnoreIndex(IncidentSearch.WhenIndex);
         });
         builder.Services.AddHostedService<ReadModelSchema>();
+        builder.Services.AddOptions<QueryOptions>().BindConfiguration(QueryOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<LedgerOptions>().BindConfiguration(LedgerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
         builder.AddPlatformMessaging(ServiceName, bus =>
             bus.AddConsumer<IncidentsGeocodedConsumer, IncidentsGeocodedConsumerDefinition>());

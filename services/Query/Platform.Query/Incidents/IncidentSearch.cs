@@ -11,7 +11,7 @@ namespace Platform.Query.Incidents;
 /// second covering index serves searches by time alone. Other filters run on what the index returns; the page is
 /// then loaded by id.
 /// </summary>
-public sealed class IncidentSearch
+public sealed class IncidentSearch(bool includeRetracted = false)
 {
     public const string WhereWhenIndex = "incident_search_where_when";
     public const string WhenIndex = "incident_search_when";
@@ -29,7 +29,21 @@ public sealed class IncidentSearch
 
     private static int Cell(int row, int column) => (row + 200) * 1000 + column + 400;
 
-    private readonly StringBuilder _where = new("not retracted");
+    /// <summary>Every grid cell a box touches.</summary>
+    public static IEnumerable<int> Cells(GeoBox box)
+    {
+        int firstRow = (int)Math.Floor(box.MinLatitude * 2), lastRow = (int)Math.Floor(box.MaxLatitude * 2);
+        int firstColumn = (int)Math.Floor(box.MinLongitude * 2), lastColumn = (int)Math.Floor(box.MaxLongitude * 2);
+        for (var row = firstRow; row <= lastRow; row++)
+        {
+            for (var column = firstColumn; column <= lastColumn; column++)
+            {
+                yield return Cell(row, column);
+            }
+        }
+    }
+
+    private readonly StringBuilder _where = new(includeRetracted ? "true" : "not retracted");
     private readonly List<object> _parameters = [];
 
     /// <summary>Incidents whose date range overlaps [from, to] (either end open).</summary>
@@ -54,34 +68,13 @@ public sealed class IncidentSearch
         maxLatitude = Math.Min(90, maxLatitude);
         minLongitude = Math.Max(-180, minLongitude);
         maxLongitude = Math.Min(180, maxLongitude);
-        int firstRow = (int)Math.Floor(minLatitude * 2), lastRow = (int)Math.Floor(maxLatitude * 2);
-        int firstColumn = (int)Math.Floor(minLongitude * 2), lastColumn = (int)Math.Floor(maxLongitude * 2);
-        if ((long)(lastRow - firstRow + 1) * (lastColumn - firstColumn + 1) <= MaxCells)
+        int rows = (int)Math.Floor(maxLatitude * 2) - (int)Math.Floor(minLatitude * 2) + 1;
+        int columns = (int)Math.Floor(maxLongitude * 2) - (int)Math.Floor(minLongitude * 2) + 1;
+        if ((long)rows * columns <= MaxCells)
         {
-            var cells = new List<int>();
-            for (var row = firstRow; row <= lastRow; row++)
-            {
-                for (var column = firstColumn; column <= lastColumn; column++)
-                {
-                    cells.Add(Cell(row, column));
-                }
-            }
-            Where($"{CellKey} = any(@)", cells.ToArray());
+            Where($"{CellKey} = any(@)", Cells(new GeoBox(minLatitude, maxLatitude, minLongitude, maxLongitude)).ToArray());
         }
         return Where("latitude between @ and @ and longitude between @ and @", minLatitude, maxLatitude, minLongitude, maxLongitude);
-    }
-
-    /// <summary>Incidents within <paramref name="kilometers"/> of a point (great-circle distance, as the ledger measures).</summary>
-    public IncidentSearch Near(double latitude, double longitude, double kilometers)
-    {
-        // The box around the circle goes to the index; the exact distance is checked on what it returns.
-        var latDelta = kilometers / 111.0;
-        var lonDelta = kilometers / (111.0 * Math.Max(0.01, Math.Cos(latitude * Math.PI / 180)));
-        Within(latitude - latDelta, latitude + latDelta, longitude - lonDelta, longitude + lonDelta);
-        return Where(
-            "2 * 6371.0088 * asin(least(1, sqrt(power(sin(radians(latitude - @) / 2), 2) " +
-            "+ cos(radians(@)) * cos(radians(latitude)) * power(sin(radians(longitude - @) / 2), 2)))) <= @",
-            latitude, latitude, longitude, kilometers);
     }
 
     /// <summary>An extra condition in SQL, with <c>@</c> for each parameter in order.</summary>
@@ -107,16 +100,6 @@ public sealed class IncidentSearch
     public IncidentSearch Json(string path, string value) => Where($"data #>> '{{{path}}}' = @", value);
 
     public IncidentSearch JsonArrayContains(string property, string value) => Where($"jsonb_exists(data -> '{property}', @)", value);
-
-    /// <summary>Every word appears in the titles, evidence or place names (case-insensitive).</summary>
-    public IncidentSearch Words(string text)
-    {
-        foreach (var word in text.ToLowerInvariant().Split(' ', StringSplitOptions.RemoveEmptyEntries))
-        {
-            Where(@"data ->> 'SearchText' like @ escape '\'", "%" + word.Replace(@"\", @"\\").Replace("%", @"\%").Replace("_", @"\_") + "%");
-        }
-        return this;
-    }
 
     public enum Order
     {
@@ -211,31 +194,3 @@ public sealed class IncidentSearch
     }
 }
 
-/// <summary>
-/// Creates what Marten does not manage when the Query service starts (after Marten has created its tables): the
-/// search indexes and the daily-counts table with its trigger.
-/// </summary>
-public sealed class ReadModelSchema(IDocumentStore store, ILogger<ReadModelSchema> logger) : IHostedService
-{
-    public async Task StartAsync(CancellationToken cancellationToken)
-    {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        await IncidentSearch.EnsureIndexesAsync(store, cancellationToken);
-        await DailyCounts.EnsureAsync(store, cancellationToken);
-        logger.LogInformation("Search indexes and daily counts ready in {Milliseconds} ms", clock.ElapsedMilliseconds);
-    }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    /// <summary>Runs a DDL script against the Query schema once Marten's tables exist, surfacing an error in any statement.</summary>
-    public static async Task RunAsync(IDocumentStore store, string sql, CancellationToken cancellationToken)
-    {
-        await store.Storage.Database.EnsureStorageExistsAsync(typeof(IncidentDetails), cancellationToken);
-        await using var session = store.LightweightSession();
-        await using var command = new NpgsqlCommand(sql);
-        await using var reader = await session.ExecuteReaderAsync(command, cancellationToken);
-        while (await reader.NextResultAsync(cancellationToken))
-        {
-        }
-    }
-}

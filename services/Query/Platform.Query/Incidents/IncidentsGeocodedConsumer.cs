@@ -1,23 +1,25 @@
+using System.Diagnostics;
 using JasperFx.Events;
 using Marten;
 using MassTransit;
+using Microsoft.Extensions.Options;
+using Npgsql;
 using Platform.Contracts;
 using Platform.ServiceDefaults;
 
 namespace Platform.Query.Incidents;
 
 /// <summary>
-/// Records geocoded incidents in the ledger. Each report either starts an incident or corroborates one on record
-/// (<see cref="IncidentLedger"/>). Idempotent: reports of this article already on record are skipped, so a
-/// redelivered message adds nothing; appends to existing streams are checked with optimistic concurrency.
+/// Records geocoded incidents in the ledger: loads what is recorded, asks <see cref="IncidentLedger"/> what to append,
+/// and appends it in one transaction. Decisions about one neighbourhood are serialised: the transaction first takes the
+/// advisory locks of <see cref="IncidentLedger.LockKeys"/>, so two reports of one event that arrive together meet on one
+/// incident. A concurrency conflict (another transaction appended to the same incident first) is never a reason to drop
+/// a report: the decision is made again on a fresh read until it is recorded or <see cref="LedgerOptions.ConflictDeadline"/>
+/// passes. A message with impossible values goes to the error queue with the reason.
 /// </summary>
-public sealed class IncidentsGeocodedConsumer(IDocumentStore store, ILogger<IncidentsGeocodedConsumer> logger)
+public sealed class IncidentsGeocodedConsumer(IDocumentStore store, IOptions<LedgerOptions> options, ILogger<IncidentsGeocodedConsumer> logger)
     : IConsumer<IncidentsGeocoded>
 {
-    // The coarse filter before the ledger's rule: about 11 km of latitude, two days either side.
-    private const double CandidateBoxDegrees = 0.1;
-    private const int CandidateDays = 2;
-
     public async Task Consume(ConsumeContext<IncidentsGeocoded> context)
     {
         var message = context.Message;
@@ -25,109 +27,126 @@ public sealed class IncidentsGeocodedConsumer(IDocumentStore store, ILogger<Inci
         {
             throw new PermanentMessageException("IncidentsGeocoded needs an Article with an ArticleId and an Incidents list.");
         }
-        var cancellationToken = context.CancellationToken;
-        var articleId = message.Article.ArticleId;
+        if (message.Incidents.Any(i => i?.Incident?.Date is null || i.Incident.Evidence is null || i.Incident.EventType is null))
+        {
+            throw new PermanentMessageException($"An incident of article {message.Article.ArticleId} lacks its event type, dates or evidence.");
+        }
+        var incoming = new ArticleReports(message.Article.ArticleId, message.ExtractorVersion ?? "",
+            message.Incidents.Select(geocoded => IncidentMapping.ToReport(message, geocoded)).ToList());
+        var clock = Stopwatch.StartNew();
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await RecordAsync(incoming, context.CancellationToken);
+                return;
+            }
+            catch (Exception exception) when (IsConflict(exception) && clock.Elapsed < options.Value.ConflictDeadline)
+            {
+                // Another transaction changed what this decision read: decide again on what is recorded now.
+                logger.LogDebug(exception, "Article {ArticleId}: concurrent change, deciding again (attempt {Attempt})", incoming.ArticleId, attempt);
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20 + Math.Min(attempt, 20) * 10)), context.CancellationToken);
+            }
+            catch (Exception exception) when (IsConflict(exception))
+            {
+                logger.LogError(exception, "Article {ArticleId}: still conflicting after {Seconds:F0} s and {Attempts} attempts",
+                    incoming.ArticleId, clock.Elapsed.TotalSeconds, attempt);
+                throw;
+            }
+        }
+    }
+
+    private async Task RecordAsync(ArticleReports incoming, CancellationToken cancellationToken)
+    {
         await using var session = store.LightweightSession();
-        var contributions = await session.LoadAsync<ArticleIncidents>(articleId, cancellationToken) ?? new ArticleIncidents { Id = articleId };
-        var onRecord = contributions.IncidentIds.Count == 0
+        // Locks first, in one statement and in key order, then every read: the reads see what the last holder committed.
+        var keys = IncidentLedger.LockKeys(incoming);
+        if (keys.Count > 0)
+        {
+            await session.BeginTransactionAsync(cancellationToken);
+            await using var command = new NpgsqlCommand("select count(pg_advisory_xact_lock(key)) from unnest($1::bigint[]) as key");
+            command.Parameters.Add(new NpgsqlParameter { Value = keys.ToArray() });
+            await using var reader = await session.ExecuteReaderAsync(command, cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+            }
+        }
+        var contributions = await session.LoadAsync<ArticleIncidents>(incoming.ArticleId, cancellationToken)
+            ?? new ArticleIncidents { Id = incoming.ArticleId };
+        var articleIncidents = contributions.IncidentIds.Count == 0
             ? []
             : (await session.LoadManyAsync<IncidentDetails>(cancellationToken, contributions.IncidentIds)).ToList();
-        // This article's reports on record, by ordinal: what a redelivery finds, and what a re-extraction revises.
-        var recorded = onRecord
-            .SelectMany(incident => incident.Sources.Where(s => s.ArticleId == articleId).Select(source => (Incident: incident, Source: source)))
-            .GroupBy(x => x.Source.Ordinal)
-            .ToDictionary(g => g.Key, g => g.First());
-        var streams = new Dictionary<Guid, IEventStream<IncidentDetails>>();
-        int started = 0, corroborated = 0, revised = 0, retracted = 0;
-
-        async Task AppendAsync(Guid incidentId, object @event)
+        var candidates = new Dictionary<int, IReadOnlyList<IncidentDetails>>();
+        foreach (var report in incoming.Reports.Where(r => IncidentLedger.NeedsCandidates(r, incoming.ArticleId, articleIncidents)))
         {
-            if (!streams.TryGetValue(incidentId, out var stream))
-            {
-                streams[incidentId] = stream = await session.Events.FetchForWriting<IncidentDetails>(incidentId, cancellationToken);
-            }
-            stream.AppendOne(@event);
+            candidates[report.Source.Ordinal] = await IncidentLedger.CandidateFilter(report).ToSearch()
+                .PageAsync(session, after: null, limit: 50, cancellationToken);
         }
 
-        foreach (var geocoded in message.Incidents)
+        var decision = IncidentLedger.Decide(incoming, new LedgerView(articleIncidents, candidates));
+        if (decision.Rejection is { } rejection)
         {
-            var report = IncidentMapping.ToReport(message, geocoded);
-            if (recorded.TryGetValue(geocoded.Incident.Ordinal, out var onFile))
-            {
-                if (onFile.Source.ExtractorVersion != message.ExtractorVersion
-                    && IncidentLedger.Revise(onFile.Incident, onFile.Source, report) is { } revision)
-                {
-                    await AppendAsync(onFile.Incident.Id, revision);
-                    revised++;
-                }
-                continue;
-            }
-            var candidates = report.Place is null ? [] : await CandidatesAsync(session, report, cancellationToken);
-            var decision = IncidentLedger.Decide(report, candidates, IncidentIdentity.For(articleId, geocoded.Incident.Ordinal));
-            if (!contributions.IncidentIds.Contains(decision.IncidentId))
-            {
-                contributions.IncidentIds.Add(decision.IncidentId);
-            }
-            if (decision.StartsStream)
-            {
-                session.Events.StartStream<IncidentDetails>(decision.IncidentId, decision.Event);
-                started++;
-                continue;
-            }
-            await AppendAsync(decision.IncidentId, decision.Event);
-            corroborated++;
+            throw new PermanentMessageException($"IncidentsGeocoded rejected: {rejection}.");
         }
-        // A newer extractor that no longer finds an incident the article reported withdraws that report.
-        var ordinals = message.Incidents.Select(i => i.Incident.Ordinal).ToHashSet();
-        foreach (var (ordinal, onFile) in recorded.Where(r => !ordinals.Contains(r.Key)))
+        if (decision.Appends.Count == 0)
         {
-            if (IncidentLedger.CompareVersions(message.ExtractorVersion, onFile.Source.ExtractorVersion) > 0)
-            {
-                await AppendAsync(onFile.Incident.Id, new IncidentRetracted(onFile.Incident.Id, articleId, ordinal, message.ExtractorVersion));
-                retracted++;
-            }
-        }
-        if (started + corroborated + revised + retracted == 0)
-        {
-            logger.LogInformation("Article {ArticleId}: nothing new ({Count} incidents already recorded)", articleId, message.Incidents.Count);
+            logger.LogDebug("Article {ArticleId}: nothing new ({Count} incidents already recorded)", incoming.ArticleId, incoming.Reports.Count);
             return;
         }
+        var streams = new Dictionary<Guid, IEventStream<IncidentDetails>>();
+        foreach (var append in decision.Appends)
+        {
+            if (append.StartsStream)
+            {
+                session.Events.StartStream<IncidentDetails>(append.IncidentId, append.Event);
+            }
+            else
+            {
+                if (!streams.TryGetValue(append.IncidentId, out var stream))
+                {
+                    streams[append.IncidentId] = stream = await session.Events.FetchForWriting<IncidentDetails>(append.IncidentId, cancellationToken);
+                }
+                stream.AppendOne(append.Event);
+            }
+            if (!contributions.IncidentIds.Contains(append.IncidentId))
+            {
+                contributions.IncidentIds.Add(append.IncidentId);
+            }
+        }
         session.Store(contributions);
-        try
-        {
-            await session.SaveChangesAsync(cancellationToken);
-        }
-        catch (Marten.Exceptions.ExistingStreamIdCollisionException)
-        {
-            // A concurrent redelivery recorded them first; the retry finds them on record and adds nothing.
-            throw new ConcurrentRecordingException(articleId);
-        }
-        logger.LogInformation("Article {ArticleId}: {Started} new incidents, {Corroborated} corroborations, {Revised} revisions, {Retracted} retractions",
-            articleId, started, corroborated, revised, retracted);
+        await session.SaveChangesAsync(cancellationToken);
+        logger.LogDebug("Article {ArticleId}: {Started} new incidents, {Corroborated} corroborations, {Revised} revisions, {Retracted} retractions",
+            incoming.ArticleId, decision.Started, decision.Corroborated, decision.Revised, decision.Retracted);
     }
 
-    private static async Task<IReadOnlyList<IncidentDetails>> CandidatesAsync(IQuerySession session, IncidentReport report, CancellationToken cancellationToken)
+    /// <summary>
+    /// A write that lost a race: another transaction appended to the same stream, started the same stream (a concurrent
+    /// redelivery), stored the same document version, or the database broke a deadlock or a serialisation conflict.
+    /// </summary>
+    private static bool IsConflict(Exception exception) => exception switch
     {
-        var place = report.Place!;
-        var lonDelta = CandidateBoxDegrees / Math.Max(0.2, Math.Cos(place.Latitude * Math.PI / 180));
-        return await new IncidentSearch()
-            .During(report.DateStart.AddDays(-CandidateDays), report.DateEnd.AddDays(CandidateDays))
-            .Within(place.Latitude - CandidateBoxDegrees, place.Latitude + CandidateBoxDegrees, place.Longitude - lonDelta, place.Longitude + lonDelta)
-            .EventType(report.EventType)
-            .PageAsync(session, after: null, limit: 50, cancellationToken);
-    }
+        JasperFx.ConcurrencyException or Marten.Exceptions.ExistingStreamIdCollisionException or JasperFx.Events.ExistingStreamIdCollisionException
+            or JasperFx.Events.EventStreamUnexpectedMaxEventIdException => true,
+        PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.UniqueViolation } => true,
+        AggregateException aggregate => aggregate.InnerExceptions.Any(IsConflict),
+        _ => exception.InnerException is { } cause && IsConflict(cause),
+    };
 }
 
-public sealed class ConcurrentRecordingException(Guid articleId)
-    : Exception($"Incidents of article {articleId} were being recorded concurrently; retrying.");
-
-public static class IncidentIdentity
+/// <summary>How the ledger records reports (<c>Ledger</c> in configuration).</summary>
+public sealed class LedgerOptions
 {
-    /// <summary>A name-based id (RFC 9562 version 8) for the incident an article reported at an ordinal.</summary>
-    public static Guid For(Guid articleId, int ordinal) => NameBasedGuid.From($"incident:{articleId:N}:{ordinal}");
+    public const string Section = "Ledger";
+
+    /// <summary>
+    /// How long a report may keep meeting concurrency conflicts before its message goes back to the broker's retries
+    /// (and then the error queue, an operator's alert). Conflicts resolve in milliseconds; this bounds a bug, not load.
+    /// </summary>
+    [System.ComponentModel.DataAnnotations.Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan ConflictDeadline { get; set; } = TimeSpan.FromMinutes(10);
 }
 
-/// <summary>The one place where wire messages become stored events.</summary>
+/// <summary>The one place where wire messages become the ledger's reports.</summary>
 public static class IncidentMapping
 {
     public static IncidentReport ToReport(IncidentsGeocoded message, GeocodedIncident geocoded)

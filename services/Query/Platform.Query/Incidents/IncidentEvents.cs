@@ -3,6 +3,12 @@ namespace Platform.Query.Incidents;
 // The incident ledger's private, persisted schema: stored events and the read model built from them.
 // Stored under fixed aliases (see QueryExtensions) so CLR renames never break old streams.
 
+/// <summary>An event of an incident's stream; <see cref="IncidentLedger"/> decides which to append.</summary>
+public interface IIncidentEvent
+{
+    Guid IncidentId { get; }
+}
+
 public sealed record IncidentActor(string ActorId, string Alias);
 
 public sealed record IncidentPlace(
@@ -49,7 +55,7 @@ public sealed record IncidentReported(
     DateOnly DateEnd,
     int? Fatalities,
     int? Arrests,
-    IncidentSource Source);
+    IncidentSource Source) : IIncidentEvent;
 
 /// <summary>
 /// Stored event: another article reported an incident already on record (same type, place and time, compatible
@@ -60,7 +66,7 @@ public sealed record IncidentCorroborated(
     IReadOnlyList<IncidentActor> Actors,
     int? Fatalities,
     int? Arrests,
-    IncidentSource Source);
+    IncidentSource Source) : IIncidentEvent;
 
 /// <summary>One field a revision changed, as JSON of the old and new values.</summary>
 public sealed record FieldChange(string Field, string? Before, string? After);
@@ -80,60 +86,10 @@ public sealed record IncidentRevised(
     DateOnly DateEnd,
     int? Fatalities,
     int? Arrests,
-    IncidentSource Source);
+    IncidentSource Source) : IIncidentEvent;
 
 /// <summary>
 /// Stored event: a newer extractor version no longer finds in an article the incident it once reported. The
 /// article's source is withdrawn; an incident left without sources is retracted.
 /// </summary>
-public sealed record IncidentRetracted(Guid IncidentId, Guid ArticleId, int Ordinal, string ExtractorVersion);
-
-/// <summary>
-/// The incidents an article contributed to, keyed by article id: a lookup by id instead of a scan of every
-/// incident's sources (what redelivery checks and search by article need). Kept by the consumer in the same
-/// transaction as the events.
-/// </summary>
-public sealed class ArticleIncidents
-{
-    public Guid Id { get; set; }
-    public List<Guid> IncidentIds { get; set; } = [];
-}
-
-/// <summary>Read model: an incident with every source that reported it.</summary>
-public sealed class IncidentDetails
-{
-    public Guid Id { get; set; }
-    public string EventType { get; set; } = "";
-    public string SubEventType { get; set; } = "";
-    public List<IncidentActor> Actors { get; set; } = [];
-    public IncidentPlace? Place { get; set; }
-    public DateOnly DateStart { get; set; }
-    public DateOnly DateEnd { get; set; }
-    public int? Fatalities { get; set; }
-    public int? Arrests { get; set; }
-    public List<IncidentSource> Sources { get; set; } = [];
-    public List<Guid> ArticleIds { get; set; } = [];
-    public DateTimeOffset FirstReportedAt { get; set; }
-    public long Version { get; set; }
-
-    /// <summary>True once every source withdrew its report.</summary>
-    public bool Retracted { get; set; }
-
-    // Denormalised for search: coordinates as columns of their own (indexed), actor ids, and the lower-cased words
-    // of titles, evidence and place names.
-    public double? Latitude { get; set; }
-    public double? Longitude { get; set; }
-    public List<string> ActorIds { get; set; } = [];
-    public string SearchText { get; set; } = "";
-
-    /// <summary>Refreshes the search fields after any change.</summary>
-    public IncidentDetails Indexed()
-    {
-        ActorIds = Actors.Select(a => a.ActorId).Distinct(StringComparer.Ordinal).ToList();
-        Latitude = Place?.Latitude;
-        Longitude = Place?.Longitude;
-        SearchText = string.Join('\n', Sources.SelectMany(s => new[] { s.Title, s.Evidence.Text })
-            .Append(Place?.Name ?? "").Append(Place?.MatchedText ?? "")).ToLowerInvariant();
-        return this;
-    }
-}
+public sealed record IncidentRetracted(Guid IncidentId, Guid ArticleId, int Ordinal, string ExtractorVersion) : IIncidentEvent;
