@@ -847,6 +847,103 @@ public sealed class LedgerTests : IAsyncLifetime
         (await SearchAsync(new SearchIncidentsRequest { ArticleId = articleId.ToString() })).ShouldBeEmpty();
     }
 
+    [Fact]
+    public async Task The_filter_in_SQL_and_in_code_select_the_same_incidents()
+    {
+        var random = new Random(5);
+        string[] types = ["Battles", "Protests", "Explosions/Remote violence"];
+        string[] subTypes = ["Armed clash", "Air/drone strike", "Peaceful protest"];
+        string[] actors = ["sdf", "isis", "coalition", "syrian-government"];
+        string[] words = ["raid", "convoy", "غارة", "ambush"];
+        var articles = Enumerable.Range(0, 6).Select(_ => Guid.NewGuid()).ToList();
+        var incidents = new List<IncidentDetails>();
+        for (var i = 0; i < 400; i++)
+        {
+            var start = new DateOnly(2031, 5, 1).AddDays(random.Next(60));
+            var article = articles[random.Next(articles.Count)];
+            var placed = random.Next(10) > 0;
+            incidents.Add(new IncidentDetails
+            {
+                Id = Guid.NewGuid(),
+                EventType = types[random.Next(types.Length)],
+                SubEventType = subTypes[random.Next(subTypes.Length)],
+                Actors = [.. actors.Where(_ => random.Next(3) == 0).Select(a => new IncidentActor(a, a))],
+                Place = placed
+                    ? new IncidentPlace(null, "P", 33 + random.NextDouble() * 4, 36 + random.NextDouble() * 5, 1 + random.Next(3),
+                        random.Next(5) == 0 ? "IQ" : "SY", random.Next(2) == 0 ? "07" : "09", null, null, null, "p", 0.9)
+                    : null,
+                DateStart = start,
+                DateEnd = start.AddDays(random.Next(3)),
+                Sources = [new IncidentSource(article, 0, $"A {words[random.Next(words.Length)]} report", null, null, "en", start, "v", "g",
+                    new IncidentEvidence(0, 4, words[random.Next(words.Length)]), null)],
+                ArticleIds = [article],
+                Retracted = random.Next(8) == 0,
+            }.Indexed());
+        }
+        var store = _app!.Services.GetRequiredService<Marten.IDocumentStore>();
+        await using (var session = store.LightweightSession())
+        {
+            session.Store(incidents.ToArray());
+            foreach (var article in articles)
+            {
+                session.Store(new ArticleIncidents { Id = article, IncidentIds = [.. incidents.Where(x => x.ArticleIds.Contains(article)).Select(x => x.Id)] });
+            }
+            await session.SaveChangesAsync();
+        }
+
+        var answered = 0;
+        for (var i = 0; i < 300; i++)
+        {
+            var from = random.Next(2) == 0 ? new DateOnly(2031, 5, 1).AddDays(random.Next(60)) : (DateOnly?)null;
+            var latitude = 33 + random.NextDouble() * 4;
+            var longitude = 36 + random.NextDouble() * 5;
+            var filter = new IncidentFilter
+            {
+                ArticleId = random.Next(6) == 0 ? articles[random.Next(articles.Count)] : null,
+                From = from,
+                To = random.Next(2) == 0 ? (from ?? new DateOnly(2031, 5, 1)).AddDays(random.Next(30)) : null,
+                EventType = random.Next(2) == 0 ? types[random.Next(types.Length)] : null,
+                SubEventType = random.Next(4) == 0 ? subTypes[random.Next(subTypes.Length)] : null,
+                ActorId = random.Next(4) == 0 ? actors[random.Next(actors.Length)] : null,
+                MaxPrecision = random.Next(4) == 0 ? 1 + random.Next(3) : null,
+                CountryCode = random.Next(5) == 0 ? "IQ" : null,
+                Admin1Code = random.Next(5) == 0 ? "07" : null,
+                Box = random.Next(3) == 0 ? new GeoBox(latitude - 1, latitude + random.NextDouble(), longitude - 1, longitude + random.NextDouble()) : null,
+                Radius = random.Next(4) == 0 ? new GeoCircle(latitude, longitude, 20 + random.NextDouble() * 200) : null,
+                Words = random.Next(4) == 0 ? [words[random.Next(words.Length)]] : [],
+                IncludeRetracted = random.Next(5) == 0,
+            }.Validated();
+            await using var query = store.QuerySession();
+            var articleIncidents = filter.ArticleId is { } a ? (await query.LoadAsync<ArticleIncidents>(a))!.IncidentIds : null;
+            var inSql = (await filter.ToSearch(articleIncidents).PageAsync(query, after: null, limit: 1_000, CancellationToken.None)).Select(x => x.Id);
+
+            inSql.ShouldBe(incidents.Where(filter.Matches).Select(x => x.Id), ignoreOrder: true, $"filter {filter}");
+            answered += inSql.Any() ? 1 : 0;
+        }
+        // Most filters select something: the agreement is not that of two empty answers.
+        answered.ShouldBeGreaterThan(150);
+    }
+
+    [Fact]
+    public async Task A_watch_rejects_what_a_search_rejects()
+    {
+        using var call = _client.WatchIncidents(new WatchIncidentsRequest
+        {
+            BoundingBox = new BoundingBox { MinLatitude = 40, MaxLatitude = 30 },
+        }, deadline: DateTime.UtcNow.AddSeconds(10));
+        var badBox = await Should.ThrowAsync<RpcException>(call.ResponseStream.MoveNext(CancellationToken.None));
+        using var filtered = _client.WatchIncidents(new WatchIncidentsRequest
+        {
+            Filter = new SearchIncidentsRequest { Radius = new Radius { Latitude = 35, Longitude = 40, Kilometers = -1 } },
+        }, deadline: DateTime.UtcNow.AddSeconds(10));
+        var badRadius = await Should.ThrowAsync<RpcException>(filtered.ResponseStream.MoveNext(CancellationToken.None));
+
+        badBox.StatusCode.ShouldBe(StatusCode.InvalidArgument);
+        badBox.Status.Detail.ShouldContain("bounding_box");
+        badRadius.StatusCode.ShouldBe(StatusCode.InvalidArgument);
+        badRadius.Status.Detail.ShouldContain("filter.radius");
+    }
+
     private static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
