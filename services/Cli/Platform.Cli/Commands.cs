@@ -18,7 +18,7 @@ public static class Commands
     public static async Task<int> SubmitAsync(Arguments arguments, CancellationToken cancellationToken)
     {
         var path = arguments.Positional.FirstOrDefault() ?? throw new UsageException("submit needs a FILE, a FOLDER or a FILE.jsonl.");
-        using var channel = GrpcChannel.ForAddress(arguments.Get("ingestion", Environment.GetEnvironmentVariable("PLATFORM_INGESTION_GRPC") ?? "http://127.0.0.1:5102"));
+        using var channel = Endpoints.IngestionChannel(arguments);
         var client = new ArticleIngestion.ArticleIngestionClient(channel);
         if (File.Exists(path) && !path.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase))
         {
@@ -126,7 +126,7 @@ public static class Commands
         {
             request.BoundingBox = ParseBox(bbox);
         }
-        using var channel = GrpcChannel.ForAddress(arguments.Get("query", Environment.GetEnvironmentVariable("PLATFORM_QUERY_GRPC") ?? "http://127.0.0.1:5402"));
+        using var channel = Endpoints.QueryChannel(arguments);
         using var call = new IncidentQuery.IncidentQueryClient(channel).WatchIncidents(request, cancellationToken: cancellationToken);
         try
         {
@@ -157,7 +157,7 @@ public static class Commands
         {
             request.EventTypes.AddRange(type.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         }
-        using var channel = GrpcChannel.ForAddress(arguments.Get("query", Environment.GetEnvironmentVariable("PLATFORM_QUERY_GRPC") ?? "http://127.0.0.1:5402"));
+        using var channel = Endpoints.QueryChannel(arguments);
         using var call = new IncidentQuery.IncidentQueryClient(channel).ReadEvents(request, deadline: DateTime.UtcNow.AddHours(6), cancellationToken: cancellationToken);
         var count = 0L;
         var last = request.FromPosition;
@@ -180,7 +180,7 @@ public static class Commands
     /// <summary>platform rebuild: rebuilds the Query service's read model from the ledger.</summary>
     public static async Task<int> RebuildAsync(Arguments arguments, CancellationToken cancellationToken)
     {
-        using var channel = GrpcChannel.ForAddress(arguments.Get("query", Environment.GetEnvironmentVariable("PLATFORM_QUERY_GRPC") ?? "http://127.0.0.1:5402"));
+        using var channel = Endpoints.QueryChannel(arguments);
         Console.Error.WriteLine("rebuilding the incident read model...");
         var response = await new IncidentQuery.IncidentQueryClient(channel)
             .RebuildProjectionsAsync(new RebuildProjectionsRequest(), deadline: DateTime.UtcNow.AddHours(2), cancellationToken: cancellationToken);
@@ -213,8 +213,8 @@ public static class Commands
         {
             request.ArticleIds.Add(single);
         }
-        using var ingestionChannel = GrpcChannel.ForAddress(arguments.Get("ingestion", Environment.GetEnvironmentVariable("PLATFORM_INGESTION_GRPC") ?? "http://127.0.0.1:5102"));
-        using var queryChannel = GrpcChannel.ForAddress(arguments.Get("query", Environment.GetEnvironmentVariable("PLATFORM_QUERY_GRPC") ?? "http://127.0.0.1:5402"));
+        using var ingestionChannel = Endpoints.IngestionChannel(arguments);
+        using var queryChannel = Endpoints.QueryChannel(arguments);
         var ledger = new IncidentQuery.IncidentQueryClient(queryChannel);
 
         // The ledger's current end: changes after it are this reprocess's.
@@ -284,7 +284,7 @@ public static class Commands
                 ? Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(moment)
                 : throw new UsageException($"--as-of '{asOf}' is not a time: use ISO 8601, e.g. 2026-11-20T10:00:00Z.");
         }
-        using var channel = GrpcChannel.ForAddress(arguments.Get("query", Environment.GetEnvironmentVariable("PLATFORM_QUERY_GRPC") ?? "http://127.0.0.1:5402"));
+        using var channel = Endpoints.QueryChannel(arguments);
         var client = new IncidentQuery.IncidentQueryClient(channel);
         var waitUntil = DateTime.UtcNow.AddSeconds(arguments.GetInt("wait", 0));
         var incidents = new List<Incident>();
