@@ -1,5 +1,6 @@
 using JasperFx.Events.Daemon;
 using Marten;
+using Microsoft.Extensions.Options;
 using Platform.Ingestion.Articles;
 using Platform.ServiceDefaults;
 
@@ -11,7 +12,7 @@ public static class IngestionExtensions
 
     public static IHostApplicationBuilder AddIngestion(this IHostApplicationBuilder builder)
     {
-        builder.Services.Configure<IngestionOptions>(builder.Configuration.GetSection(IngestionOptions.Section));
+        builder.Services.AddOptions<IngestionOptions>().BindConfiguration(IngestionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<SubmitArticleHandler>();
         builder.Services.AddSingleton<ReprocessArticlesHandler>();
@@ -36,12 +37,13 @@ public static class IngestionExtensions
 
         builder.AddPlatformMessaging(ServiceName, _ => { });
 
-        var maxBytes = builder.Configuration.GetValue($"{IngestionOptions.Section}:MaxArticleBytes", new IngestionOptions().MaxArticleBytes);
         // JSON escaping can triple the size of Arabic text; the handler enforces the real limit with a clear message.
-        builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(kestrel =>
-            kestrel.Limits.MaxRequestBodySize = (long)maxBytes * 6 + 64 * 1024);
-        builder.Services.Configure<Grpc.AspNetCore.Server.GrpcServiceOptions>(grpc =>
-            grpc.MaxReceiveMessageSize = maxBytes * 2 + 64 * 1024);
+        builder.Services.AddOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>()
+            .Configure<IOptions<IngestionOptions>>((kestrel, ingestion) =>
+                kestrel.Limits.MaxRequestBodySize = (long)ingestion.Value.MaxArticleBytes * 6 + 64 * 1024);
+        builder.Services.AddOptions<Grpc.AspNetCore.Server.GrpcServiceOptions>()
+            .Configure<IOptions<IngestionOptions>>((grpc, ingestion) =>
+                grpc.MaxReceiveMessageSize = ingestion.Value.MaxArticleBytes * 2 + 64 * 1024);
         return builder;
     }
 

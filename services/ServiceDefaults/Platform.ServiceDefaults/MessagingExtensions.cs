@@ -20,13 +20,18 @@ public static class MessagingExtensions
         string serviceName,
         Action<IBusRegistrationConfigurator> configureConsumers)
     {
-        var uri = new Uri(builder.Configuration.GetRequired($"ConnectionStrings:{ConnectionStringName}"));
+        builder.Services.AddOptions<MessagingOptions>()
+            .Configure<IConfiguration>((options, configuration) => options.RabbitMq = configuration.GetConnectionString(ConnectionStringName) ?? "")
+            .Validate(options => Uri.TryCreate(options.RabbitMq, UriKind.Absolute, out var uri) && uri.Scheme is "amqp" or "amqps",
+                $"ConnectionStrings:{ConnectionStringName} must be an amqp:// or amqps:// URI (environment variable ConnectionStrings__{ConnectionStringName})")
+            .ValidateOnStart();
         builder.Services.AddMassTransit(bus =>
         {
             bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(serviceName, includeNamespace: false));
             configureConsumers(bus);
             bus.UsingRabbitMq((context, rabbit) =>
             {
+                var uri = new Uri(context.GetRequiredService<Microsoft.Extensions.Options.IOptions<MessagingOptions>>().Value.RabbitMq);
                 rabbit.Host(uri, host => host.ConnectionName(serviceName));
                 rabbit.ConfigureEndpoints(context);
             });
@@ -48,6 +53,12 @@ public static class MessagingExtensions
         });
         endpoint.UseInMemoryOutbox(context);
     }
+}
+
+/// <summary>Where the broker is: <c>ConnectionStrings:RabbitMq</c>, an amqp:// URI whose path is the virtual host.</summary>
+public sealed class MessagingOptions
+{
+    public string RabbitMq { get; set; } = "";
 }
 
 /// <summary>A message that no retry can fix (it breaks a contract rule); it goes straight to the error queue.</summary>

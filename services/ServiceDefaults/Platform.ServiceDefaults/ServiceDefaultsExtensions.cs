@@ -34,12 +34,14 @@ public static class ServiceDefaultsExtensions
         builder.ConfigureOpenTelemetry();
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), ["live"]);
+        builder.Services.AddOptions<GrpcLimitOptions>().BindConfiguration(GrpcLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddGrpc(options =>
         {
             options.EnableDetailedErrors = builder.Environment.IsDevelopment();
-            options.MaxReceiveMessageSize = builder.Configuration.GetValue("Grpc:MaxReceiveMessageBytes", 8 * 1024 * 1024);
             options.Interceptors.Add<UnavailableDependencyInterceptor>();
         });
+        builder.Services.AddOptions<Grpc.AspNetCore.Server.GrpcServiceOptions>()
+            .Configure<Microsoft.Extensions.Options.IOptions<GrpcLimitOptions>>((grpc, limits) => grpc.MaxReceiveMessageSize = limits.Value.MaxReceiveMessageBytes);
         builder.Services.AddGrpcReflection();
         builder.Services.AddGrpcHealthChecks(options =>
             // The gRPC health service reports the same readiness checks as /health/ready.
@@ -95,10 +97,14 @@ public static class ServiceDefaultsExtensions
         app.MapGrpcReflectionService();
         return app;
     }
+}
 
-    /// <summary>Reads a required setting, failing with the setting's name when it is missing.</summary>
-    public static string GetRequired(this IConfiguration configuration, string key) =>
-        configuration[key] is { Length: > 0 } value
-            ? value
-            : throw new InvalidOperationException($"The setting '{key}' is required (environment variable '{key.Replace(":", "__", StringComparison.Ordinal)}').");
+/// <summary>gRPC limits shared by every service (<c>Grpc</c> in configuration).</summary>
+public sealed class GrpcLimitOptions
+{
+    public const string Section = "Grpc";
+
+    /// <summary>The largest request message a service accepts, in bytes.</summary>
+    [System.ComponentModel.DataAnnotations.Range(1024, int.MaxValue)]
+    public int MaxReceiveMessageBytes { get; set; } = 8 * 1024 * 1024;
 }

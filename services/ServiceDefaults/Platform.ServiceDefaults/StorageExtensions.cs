@@ -1,5 +1,6 @@
 using JasperFx;
 using Marten;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -16,18 +17,37 @@ public static class StorageExtensions
     public static MartenServiceCollectionExtensions.MartenConfigurationExpression AddPlatformMarten(
         this IHostApplicationBuilder builder, string serviceName, Action<StoreOptions> configure)
     {
-        var connectionString = builder.Configuration.GetRequired("ConnectionStrings:Postgres");
-        var schema = builder.Configuration["Marten:Schema"] ?? serviceName;
-        return builder.Services.AddMarten(options =>
+        builder.Services.AddOptions<StorageOptions>()
+            .Configure<IConfiguration>((options, configuration) =>
             {
-                options.Connection(connectionString);
-                options.DatabaseSchemaName = schema;
+                options.Postgres = configuration.GetConnectionString("Postgres") ?? "";
+                options.Schema = configuration["Marten:Schema"] is { Length: > 0 } schema ? schema : serviceName;
+            })
+            .Validate(options => options.Postgres.Length > 0,
+                "The setting 'ConnectionStrings:Postgres' is required (environment variable 'ConnectionStrings__Postgres').")
+            .ValidateOnStart();
+        return builder.Services.AddMarten(provider =>
+            {
+                var storage = provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<StorageOptions>>().Value;
+                var options = new StoreOptions();
+                options.Connection(storage.Postgres);
+                options.DatabaseSchemaName = storage.Schema;
                 options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
                 options.Events.MetadataConfig.HeadersEnabled = true;
                 options.OpenTelemetry.TrackConnections = JasperFx.OpenTelemetry.TrackLevel.Normal;
                 configure(options);
+                return options;
             })
             .UseLightweightSessions()
             .ApplyAllDatabaseChangesOnStartup();
     }
+}
+
+/// <summary>Where a service keeps its event streams: <c>ConnectionStrings:Postgres</c> and the schema <c>Marten:Schema</c>.</summary>
+public sealed class StorageOptions
+{
+    public string Postgres { get; set; } = "";
+
+    /// <summary>The service's own schema (default: the service's name).</summary>
+    public string Schema { get; set; } = "";
 }

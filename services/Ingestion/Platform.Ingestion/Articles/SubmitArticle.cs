@@ -32,7 +32,8 @@ public sealed class IngestionOptions
 {
     public const string Section = "Ingestion";
 
-    /// <summary>Largest accepted submission, in UTF-8 bytes of the text or HTML.</summary>
+    /// <summary>Largest accepted submission, in UTF-8 bytes of the text or HTML (at most 256 MiB: the gRPC limit is twice it).</summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 256 * 1024 * 1024)]
     public int MaxArticleBytes { get; set; } = 2 * 1024 * 1024;
 }
 

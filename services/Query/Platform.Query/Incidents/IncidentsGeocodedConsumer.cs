@@ -90,7 +90,7 @@ public sealed class IncidentsGeocodedConsumer(IDocumentStore store, IOptions<Led
         }
         if (decision.Appends.Count == 0)
         {
-            logger.LogDebug("Article {ArticleId}: nothing new ({Count} incidents already recorded)", incoming.ArticleId, incoming.Reports.Count);
+            logger.LogInformation("Article {ArticleId}: nothing new ({Count} incidents already recorded)", incoming.ArticleId, incoming.Reports.Count);
             return;
         }
         var streams = new Dictionary<Guid, IEventStream<IncidentDetails>>();
@@ -115,7 +115,7 @@ public sealed class IncidentsGeocodedConsumer(IDocumentStore store, IOptions<Led
         }
         session.Store(contributions);
         await session.SaveChangesAsync(cancellationToken);
-        logger.LogDebug("Article {ArticleId}: {Started} new incidents, {Corroborated} corroborations, {Revised} revisions, {Retracted} retractions",
+        logger.LogInformation("Article {ArticleId}: {Started} new incidents, {Corroborated} corroborations, {Revised} revisions, {Retracted} retractions",
             incoming.ArticleId, decision.Started, decision.Corroborated, decision.Revised, decision.Retracted);
     }
 
