@@ -178,7 +178,7 @@ public sealed class Gazetteer
                 {
                     AddSkeleton(name, index);
                 }
-                else if (name.Length > 0 && name[0] is >= '\u0600' and <= '\u06FF')
+                else if (name.Length > 0 && Script.IsArabic(name[0]))
                 {
                     AddKey(_byArabicSkeleton, ArabicSkeleton(name.ToString()), index);
                 }
@@ -281,7 +281,7 @@ public sealed class Gazetteer
         }
         // Only Arabic script keeps the article as part of the written form; in Latin transliterations "al-" comes
         // and goes ("Al-Hasakah", "Hasakah"), so exactness there would favour whichever spelling a row happens to use.
-        if (key[0] is >= '\u0600' and <= '\u06FF')
+        if (Script.IsArabic(key[0]))
         {
             _exactNames.Add(ExactKey(name, index));
         }
@@ -374,7 +374,7 @@ public sealed class Gazetteer
         var builder = new System.Text.StringBuilder(key.Length);
         foreach (var whole in key.Split(' ', StringSplitOptions.RemoveEmptyEntries))
         {
-            if (whole[0] is >= '\u0600' and <= '\u06FF')
+            if (Script.IsArabic(whole[0]))
             {
                 return "";
             }
@@ -399,7 +399,7 @@ public sealed class Gazetteer
         var builder = new System.Text.StringBuilder(key.Length);
         foreach (var word in key.Split(' ', StringSplitOptions.RemoveEmptyEntries))
         {
-            if (word[0] is not (>= '\u0600' and <= '\u06FF'))
+            if (!Script.IsArabic(word[0]))
             {
                 return "";
             }
@@ -745,7 +745,7 @@ public sealed class Gazetteer
         for (var w = 0; w < count; w++)
         {
             var word = folded[words[w]];
-            if (word[0] is >= '\u0600' and <= '\u06FF')
+            if (Script.IsArabic(word[0]))
             {
                 if (word.Length > 3 && word.StartsWith("ال"))
                 {

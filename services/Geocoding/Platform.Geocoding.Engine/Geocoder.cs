@@ -390,7 +390,7 @@ public sealed class Geocoder(Gazetteer gazetteer, string? defaultFocus = null)
     /// </summary>
     private static bool IsIsolated(Resolution r, List<Resolution> all) =>
         !r.Found.Supported && all.Count > 1
-        && all.Where(o => !ReferenceEquals(o, r)).All(o => Distance.Km(o.Found.Place, r.Found.Place) > IsolatedKm);
+        && all.Where(o => !ReferenceEquals(o, r)).All(o => Km(o.Found.Place, r.Found.Place) > IsolatedKm);
 
     private const double IsolatedKm = 100;
 
@@ -817,7 +817,7 @@ public sealed class Geocoder(Gazetteer gazetteer, string? defaultFocus = null)
     // the Homs line is not in "Hama countryside".
     private static bool IsNearHint(GazetteerPlace hint, GazetteerPlace candidate, bool suburbs = true) =>
         hint.FeatureClass == "P" && (hint.Population < ContainingCityPopulation || suburbs)
-        && Distance.Km(hint, candidate) <= (hint.Population < ContainingCityPopulation ? NearHintKm : SuburbKm);
+        && Km(hint, candidate) <= (hint.Population < ContainingCityPopulation ? NearHintKm : SuburbKm);
 
     private const double SuburbKm = 20;
 
@@ -856,4 +856,6 @@ public sealed class Geocoder(Gazetteer gazetteer, string? defaultFocus = null)
         }
         return near ? score + NearHintBonus : score;
     }
+
+    private static double Km(GazetteerPlace a, GazetteerPlace b) => GreatCircle.Km(a.Latitude, a.Longitude, b.Latitude, b.Longitude);
 }

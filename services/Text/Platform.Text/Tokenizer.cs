@@ -57,7 +57,7 @@ public static class Tokenizer
     }
 
     /// <summary>True when the word is written in Arabic script.</summary>
-    public static bool IsArabic(string word) => word.Length > 0 && word[0] is >= '\u0600' and <= '\u06FF';
+    public static bool IsArabic(string word) => Script.IsArabic(word);
 
     /// <summary>
     /// The forms an Arabic word may stand for once its clitics are peeled: the conjunctions و and ف, the

@@ -144,7 +144,7 @@ public static class Scorer
         string.CompareOrdinal(a.Start, b.End) <= 0 && string.CompareOrdinal(b.Start, a.End) <= 0;
 
     public static double HaversineKm(double lat1, double lon1, double lat2, double lon2) =>
-        Platform.Geocoding.Engine.Distance.Km(lat1, lon1, lat2, lon2);
+        Platform.Text.GreatCircle.Km(lat1, lon1, lat2, lon2);
 
     public static Scores Aggregate(IReadOnlyList<ArticleResult> results)
     {

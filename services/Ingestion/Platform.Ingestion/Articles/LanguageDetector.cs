@@ -11,7 +11,7 @@ public static class LanguageDetector
         int arabic = 0, latin = 0;
         foreach (var c in text)
         {
-            if (c is >= '\u0600' and <= '\u06FF' or >= '\u0750' and <= '\u077F' or >= '\uFB50' and <= '\uFDFF' or >= '\uFE70' and <= '\uFEFF')
+            if (Platform.Text.Script.IsArabic(c))
             {
                 arabic++;
             }

@@ -1,3 +1,5 @@
+using Platform.Text;
+
 namespace Platform.Query.Incidents;
 
 /// <summary>A box of latitudes and longitudes, edges included.</summary>
@@ -95,7 +97,7 @@ public sealed record IncidentFilter
             && (CountryCode is null || place?.CountryCode == CountryCode)
             && (Admin1Code is null || place?.Admin1Code == Admin1Code)
             && Words.All(incident.SearchText.Contains)
-            && (Radius is not { } radius || place is not null && Distance.Km(place.Latitude, place.Longitude, radius.Latitude, radius.Longitude) <= radius.Kilometers);
+            && (Radius is not { } radius || place is not null && GreatCircle.Km(place.Latitude, place.Longitude, radius.Latitude, radius.Longitude) <= radius.Kilometers);
     }
 
     /// <summary>
@@ -149,7 +151,7 @@ public sealed record IncidentFilter
             var latDelta = radius.Kilometers / 111.0;
             var lonDelta = radius.Kilometers / (111.0 * Math.Max(0.01, Math.Cos(radius.Latitude * Math.PI / 180)));
             search.Within(radius.Latitude - latDelta, radius.Latitude + latDelta, radius.Longitude - lonDelta, radius.Longitude + lonDelta);
-            search.Where(Distance.KmSql + " <= @", radius.Latitude, radius.Latitude, radius.Longitude, radius.Kilometers);
+            search.Where(GreatCircle.KmSql + " <= @", radius.Latitude, radius.Latitude, radius.Longitude, radius.Kilometers);
         }
         return search;
     }

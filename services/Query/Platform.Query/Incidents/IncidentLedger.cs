@@ -1,3 +1,5 @@
+using Platform.Text;
+
 namespace Platform.Query.Incidents;
 
 /// <summary>One article's report of one incident, as the ledger receives it.</summary>
@@ -95,7 +97,7 @@ public static class IncidentLedger
             var candidates = recorded.Candidates.GetValueOrDefault(report.Source.Ordinal) ?? [];
             var best = candidates
                 .Where(candidate => !joined.Contains(candidate.Id) && Corroborates(candidate, report))
-                .OrderBy(candidate => Distance.Km(candidate.Place!, report.Place!))
+                .OrderBy(candidate => Km(candidate.Place!, report.Place!))
                 .ThenBy(candidate => candidate.FirstReportedAt)
                 .ThenBy(candidate => candidate.Id)
                 .FirstOrDefault();
@@ -257,7 +259,7 @@ public static class IncidentLedger
     public static bool Corroborates(IncidentDetails incident, IncidentReport report) =>
         incident.EventType == report.EventType
         && incident.Place is { } place && report.Place is { } other
-        && (place.GeonameId is { } id && id == other.GeonameId || Distance.Km(place, other) <= CorroborationRadiusKm)
+        && (place.GeonameId is { } id && id == other.GeonameId || Km(place, other) <= CorroborationRadiusKm)
         && incident.DateStart.AddDays(-1) <= report.DateEnd && report.DateStart <= incident.DateEnd.AddDays(1)
         && CompatibleActors(incident.Actors, report.Actors)
         && !incident.ArticleIds.Contains(report.Source.ArticleId)
@@ -269,6 +271,8 @@ public static class IncidentLedger
         var right = b.Select(x => x.ActorId).Where(id => !NonCombatants.Contains(id)).ToList();
         return left.Count == 0 || right.Count == 0 || right.Any(left.Contains);
     }
+
+    private static double Km(IncidentPlace a, IncidentPlace b) => GreatCircle.Km(a.Latitude, a.Longitude, b.Latitude, b.Longitude);
 
     // FNV-1a: the same on every process and run (string.GetHashCode is randomised per process).
     private static uint StableHash(string text)

@@ -10,7 +10,7 @@ namespace Platform.Query.Incidents;
 /// gRPC reads of the incident record: maps each request to a filter, the ledger reader or the read model, and the
 /// answer back to proto (<see cref="ProtoMapping"/>).
 /// </summary>
-public sealed class IncidentQueryService(IQuerySession session, IDocumentStore store, IOptions<QueryOptions> options, ILogger<IncidentQueryService> logger)
+internal sealed class IncidentQueryService(IQuerySession session, IDocumentStore store, IOptions<QueryOptions> options, ILogger<IncidentQueryService> logger)
     : IncidentQuery.IncidentQueryBase
 {
     public const int MaxCountDays = 366;

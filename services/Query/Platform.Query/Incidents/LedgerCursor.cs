@@ -7,7 +7,7 @@ namespace Platform.Query.Incidents;
 /// <see cref="GapTimeout"/> (a rolled-back transaction leaves a gap for good). A one-off read of what is committed
 /// now does not wait (<c>waitAtGaps: false</c>).
 /// </summary>
-public sealed class LedgerCursor(long position, bool waitAtGaps = true, TimeProvider? clock = null)
+internal sealed class LedgerCursor(long position, bool waitAtGaps = true, TimeProvider? clock = null)
 {
     public static readonly TimeSpan GapTimeout = TimeSpan.FromSeconds(3);
 

@@ -4,14 +4,14 @@ using Npgsql;
 namespace Platform.Query.Incidents;
 
 /// <summary>A stored event as the ledger's readers see it: the JSON as stored, no round trip through the event types.</summary>
-public sealed record StoredEvent(long Position, Guid IncidentId, string Type, DateTimeOffset Timestamp, long Version, string DataJson);
+internal sealed record StoredEvent(long Position, Guid IncidentId, string Type, DateTimeOffset Timestamp, long Version, string DataJson);
 
 /// <summary>
 /// The only code that reads Marten's events table (<c>mt_events</c>) directly: the ledger's end, an incident's
 /// history, pages in ledger order for replay and watch (with the gap handling of <see cref="LedgerCursor"/>), and the
 /// incidents changed since a moment for as-of searches.
 /// </summary>
-public sealed class LedgerReader(IQuerySession session, IDocumentStore store)
+internal sealed class LedgerReader(IQuerySession session, IDocumentStore store)
 {
     public const int PageSize = 5_000;
 

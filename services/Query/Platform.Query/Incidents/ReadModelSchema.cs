@@ -7,7 +7,7 @@ namespace Platform.Query.Incidents;
 /// Creates what Marten does not manage when the Query service starts (after Marten has created its tables): the
 /// search indexes and the daily-counts table with its trigger.
 /// </summary>
-public sealed class ReadModelSchema(IDocumentStore store, ILogger<ReadModelSchema> logger) : IHostedService
+internal sealed class ReadModelSchema(IDocumentStore store, ILogger<ReadModelSchema> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {

@@ -1,7 +1,10 @@
-namespace Platform.Query.Incidents;
+namespace Platform.Text;
 
-/// <summary>Great-circle distance on the mean Earth radius (haversine), in code and as the SQL search runs it.</summary>
-internal static class Distance
+/// <summary>
+/// Great-circle distance on the mean Earth radius (haversine): the one formula the geocoder, the ledger, the search
+/// and the evaluation measure with (the search's SQL repeats it as <see cref="KmSql"/>).
+/// </summary>
+public static class GreatCircle
 {
     public const double EarthRadiusKm = 6371.0088;
 
@@ -14,11 +17,9 @@ internal static class Distance
         return 2 * EarthRadiusKm * Math.Asin(Math.Min(1, Math.Sqrt(h)));
     }
 
-    public static double Km(IncidentPlace a, IncidentPlace b) => Km(a.Latitude, a.Longitude, b.Latitude, b.Longitude);
-
     /// <summary>
-    /// The same formula in SQL over the row's <c>latitude</c> and <c>longitude</c> columns, with <c>@</c> for the
-    /// point's latitude, latitude again, and longitude (in that order).
+    /// <see cref="Km"/> in PostgreSQL over a row's <c>latitude</c> and <c>longitude</c> columns, with <c>@</c> for the
+    /// point's latitude, its latitude again, and its longitude, in that order.
     /// </summary>
     public const string KmSql =
         "2 * 6371.0088 * asin(least(1, sqrt(power(sin(radians(latitude - @) / 2), 2) " +
