@@ -12,19 +12,21 @@ using Platform.Query.V1;
 
 // dotnet run -c Release --project tests/Platform.LoadTool -- seed INCIDENTS [SCHEMA]
 // dotnet run -c Release --project tests/Platform.LoadTool -- measure [SECONDS] [QUERY_GRPC]
+// dotnet run -c Release --project tests/Platform.LoadTool -- pipeline ARTICLES [--concurrency C] [--rate R] [--seed S]
 // Seeding writes straight into the Query service's Marten schema (default "query"), through the same projection.
 var command = args.FirstOrDefault() ?? "help";
 return command switch
 {
     "seed" => await Seed(int.Parse(args.ElementAtOrDefault(1) ?? "100000", CultureInfo.InvariantCulture), args.ElementAtOrDefault(2) ?? "query"),
     "measure" => await Measure(int.Parse(args.ElementAtOrDefault(1) ?? "30", CultureInfo.InvariantCulture), args.ElementAtOrDefault(2) ?? "http://127.0.0.1:5402"),
+    "pipeline" => await Platform.LoadTool.PipelineLoad.RunAsync(Platform.LoadTool.PipelineLoad.Parse(args)),
     "latency" => await Latency(int.Parse(args.ElementAtOrDefault(1) ?? "30", CultureInfo.InvariantCulture)),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: seed INCIDENTS [SCHEMA] | measure [SECONDS] [QUERY_GRPC] | latency [ARTICLES]");
+    Console.Error.WriteLine("usage: seed INCIDENTS [SCHEMA] | measure [SECONDS] [QUERY_GRPC] | latency [ARTICLES] | pipeline ARTICLES [--concurrency C] [--rate R] [--seed S]");
     return 2;
 }
 

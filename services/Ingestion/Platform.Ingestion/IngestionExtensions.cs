@@ -32,7 +32,8 @@ public static class IngestionExtensions
             .AddAsyncDaemon(DaemonMode.HotCold)
             .AddSubscriptionWithServices<ArticlePublisher>(ServiceLifetime.Singleton, subscription =>
             {
-                subscription.Options.BatchSize = 100;
+                // A page is published at once with pipelined confirms: larger pages, fewer round trips.
+                subscription.Options.BatchSize = 500;
             });
 
         builder.AddPlatformMessaging(ServiceName, _ => { });

@@ -33,6 +33,9 @@ public sealed class ArticlePublisher : SubscriptionBase
     public override async Task<IChangeListener> ProcessEventsAsync(
         EventRange page, ISubscriptionController controller, IDocumentOperations operations, CancellationToken cancellationToken)
     {
+        // Every publish of the page is in flight at once (the broker's confirms come back pipelined on the channel);
+        // the page counts as published, and the daemon moves past it, only once the broker confirmed them all.
+        var publishes = new List<Task>(page.Events.Count);
         foreach (var stored in page.Events)
         {
             var article = stored.Data switch
@@ -43,26 +46,30 @@ public sealed class ArticlePublisher : SubscriptionBase
                     .Select(e => e.Data).OfType<ArticleIngested>().FirstOrDefault(),
                 _ => null,
             };
-            if (article is null)
+            if (article is not null)
             {
-                continue;
+                publishes.Add(PublishAsync(stored, article, cancellationToken));
             }
-            using var activity = StartPublishActivity(stored);
-            var message = ToMessage(article);
-            // The stored event's id is the message id: consumers can tell a re-publish from a new article.
-            try
-            {
-                await _bus.Publish(message, context => context.MessageId = stored.Id, cancellationToken);
-            }
-            catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
-            {
-                // The daemon treats a cancellation as a shutdown and would neither retry nor pause; a timed-out
-                // publish is a failure it must retry from the last published position.
-                throw new InvalidOperationException($"Publishing article {article.ArticleId} timed out.", e);
-            }
-            _logger.LogInformation("Published article {ArticleId} (sequence {Sequence})", article.ArticleId, stored.Sequence);
         }
+        try
+        {
+            await Task.WhenAll(publishes);
+        }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The daemon treats a cancellation as a shutdown and would neither retry nor pause; a timed-out
+            // publish is a failure it must retry from the last published position.
+            throw new InvalidOperationException($"Publishing a page of {publishes.Count} articles timed out.", e);
+        }
+        _logger.LogDebug("Published {Count} articles (sequence {First}-{Last})", publishes.Count, page.SequenceFloor, page.SequenceCeiling);
         return NullChangeListener.Instance;
+    }
+
+    private async Task PublishAsync(IEvent stored, ArticleIngested article, CancellationToken cancellationToken)
+    {
+        using var activity = StartPublishActivity(stored);
+        // The stored event's id is the message id: consumers can tell a re-publish from a new article.
+        await _bus.Publish(ToMessage(article), context => context.MessageId = stored.Id, cancellationToken);
     }
 
     /// <summary>The one place where the stored event becomes the public message.</summary>
