@@ -89,6 +89,42 @@ public sealed class OutboxTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_batch_stores_each_new_article_once_answers_duplicates_and_rejects_bad_ones_by_position()
+    {
+        var handler = _ingestion!.Services.GetRequiredService<SubmitArticleHandler>();
+        var earlier = new SubmitArticle("Residents of Kafranbel protested on Friday against the shelling.", null, null, null, null, null, "2019-06-14");
+        var stored = await handler.HandleAsync(earlier, CancellationToken.None);
+        using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
+        {
+            (await _received.Reader.ReadAsync(timeout.Token)).Message.ArticleId.ShouldBe(stored.ArticleId);
+        }
+        var first = new SubmitArticle("Clashes erupted near the village of Jarjanaz on Saturday.", null, null, null, null, null, "2019-06-15");
+        var second = new SubmitArticle("قصفت قوات النظام بلدة سراقب يوم السبت.", null, null, null, null, null, "2019-06-15");
+
+        var outcomes = await handler.HandleBatchAsync(
+            [first, new SubmitArticle("", null, null, null, null, null, null), first with { Title = "again" }, second, earlier, second with { PublishedOn = "15/06/2019" }],
+            CancellationToken.None);
+
+        outcomes.Select(o => (o.Accepted?.Duplicate, o.Rejection is null)).ShouldBe(
+            [(false, true), (null, false), (true, true), (false, true), (true, true), (null, false)]);
+        outcomes[1].Rejection.ShouldNotBeNull().ShouldContain("empty");
+        outcomes[5].Rejection.ShouldNotBeNull().ShouldContain("YYYY-MM-DD");
+        outcomes[2].Accepted!.ArticleId.ShouldBe(outcomes[0].Accepted!.ArticleId);
+        outcomes[4].Accepted!.ArticleId.ShouldBe(stored.ArticleId);
+
+        // The two new articles are published, once each, and nothing else.
+        var published = new List<Guid>();
+        using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
+        {
+            published.Add((await _received.Reader.ReadAsync(timeout.Token)).Message.ArticleId);
+            published.Add((await _received.Reader.ReadAsync(timeout.Token)).Message.ArticleId);
+        }
+        published.ShouldBe([outcomes[0].Accepted!.ArticleId, outcomes[3].Accepted!.ArticleId], ignoreOrder: true);
+        using var quiet = new CancellationTokenSource(TimeSpan.FromSeconds(3));
+        await Should.ThrowAsync<OperationCanceledException>(async () => await _received.Reader.ReadAsync(quiet.Token));
+    }
+
+    [Fact]
     public async Task Reprocessing_sends_stored_articles_through_the_outbox_again()
     {
         var handler = _ingestion!.Services.GetRequiredService<SubmitArticleHandler>();

@@ -23,7 +23,7 @@ namespace Platform.LoadTool;
 /// </summary>
 internal static class PipelineLoad
 {
-    public sealed record Options(int Articles, int Concurrency, double? Rate, int Seed, string Ingestion, string Query);
+    public sealed record Options(int Articles, int Concurrency, double? Rate, int Seed, string Ingestion, string Query, bool Bulk);
 
     public static Options Parse(string[] args)
     {
@@ -34,7 +34,8 @@ internal static class PipelineLoad
             Flag("rate") is { } rate ? double.Parse(rate, CultureInfo.InvariantCulture) : null,
             int.Parse(Flag("seed") ?? "1", CultureInfo.InvariantCulture),
             Flag("ingestion") ?? "http://127.0.0.1:5102",
-            Flag("query") ?? "http://127.0.0.1:5402");
+            Flag("query") ?? "http://127.0.0.1:5402",
+            args.Contains("--bulk"));
     }
 
     public static async Task<int> RunAsync(Options options)
@@ -66,45 +67,82 @@ internal static class PipelineLoad
         var started = Stopwatch.GetTimestamp();
         var next = -1;
         var interval = options.Rate is { } r ? TimeSpan.FromSeconds(1 / r) : TimeSpan.Zero;
-        await Task.WhenAll(Enumerable.Range(0, options.Concurrency).Select(async _ =>
+        if (options.Bulk)
         {
-            int i;
-            while ((i = Interlocked.Increment(ref next)) < articles.Count)
+            // SubmitArticles streams, one per client, each taking every Concurrency-th article.
+            await Task.WhenAll(Enumerable.Range(0, options.Concurrency).Select(async client =>
             {
-                if (options.Rate is not null)
+                using var call = ingestion.SubmitArticles(deadline: DateTime.UtcNow.AddHours(2));
+                var mine = Enumerable.Range(0, articles.Count).Where(i => i % options.Concurrency == client).ToList();
+                var writing = Task.Run(async () =>
                 {
-                    var due = interval * i - clock.Elapsed;
-                    if (due > TimeSpan.Zero)
+                    foreach (var i in mine)
                     {
-                        await Task.Delay(due);
-                    }
-                }
-                var article = articles[i];
-                for (var attempt = 1; ; attempt++)
-                {
-                    try
-                    {
-                        var response = await ingestion.SubmitArticleAsync(new SubmitArticleRequest
+                        var article = articles[i];
+                        await call.RequestStream.WriteAsync(new SubmitArticleRequest
                         {
                             Text = article.Text, Title = article.Title, Language = article.Language, PublishedOn = article.Published, SourceName = "load",
-                        }, deadline: DateTime.UtcNow.AddSeconds(60));
-                        acceptedAt[response.ArticleId] = Stopwatch.GetTimestamp();
-                        ids[i] = response.ArticleId;
-                        break;
+                        });
                     }
-                    catch (RpcException e) when (e.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded && attempt < 10)
-                    {
-                        await Task.Delay(200 * attempt);
-                    }
-                    catch (RpcException e)
+                    await call.RequestStream.CompleteAsync();
+                });
+                await foreach (var result in call.ResponseStream.ReadAllAsync())
+                {
+                    var i = mine[(int)result.Index];
+                    if (result.Outcome == SubmitOutcome.Rejected)
                     {
                         Interlocked.Increment(ref rejected);
-                        Console.Error.WriteLine($"article {i}: {e.Status.StatusCode} {e.Status.Detail}");
-                        break;
+                        Console.Error.WriteLine($"article {i}: {result.Reason}");
+                        continue;
+                    }
+                    acceptedAt[result.Article.ArticleId] = Stopwatch.GetTimestamp();
+                    ids[i] = result.Article.ArticleId;
+                }
+                await writing;
+            }));
+        }
+        else
+        {
+            await Task.WhenAll(Enumerable.Range(0, options.Concurrency).Select(async _ =>
+            {
+                int i;
+                while ((i = Interlocked.Increment(ref next)) < articles.Count)
+                {
+                    if (options.Rate is not null)
+                    {
+                        var due = interval * i - clock.Elapsed;
+                        if (due > TimeSpan.Zero)
+                        {
+                            await Task.Delay(due);
+                        }
+                    }
+                    var article = articles[i];
+                    for (var attempt = 1; ; attempt++)
+                    {
+                        try
+                        {
+                            var response = await ingestion.SubmitArticleAsync(new SubmitArticleRequest
+                            {
+                                Text = article.Text, Title = article.Title, Language = article.Language, PublishedOn = article.Published, SourceName = "load",
+                            }, deadline: DateTime.UtcNow.AddSeconds(60));
+                            acceptedAt[response.ArticleId] = Stopwatch.GetTimestamp();
+                            ids[i] = response.ArticleId;
+                            break;
+                        }
+                        catch (RpcException e) when (e.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded && attempt < 10)
+                        {
+                            await Task.Delay(200 * attempt);
+                        }
+                        catch (RpcException e)
+                        {
+                            Interlocked.Increment(ref rejected);
+                            Console.Error.WriteLine($"article {i}: {e.Status.StatusCode} {e.Status.Detail}");
+                            break;
+                        }
                     }
                 }
-            }
-        }));
+            }));
+        }
         var submitSeconds = clock.Elapsed.TotalSeconds;
         Console.Error.WriteLine($"submitted {ids.Count:N0} in {submitSeconds:F1} s; waiting for the ledger");
 
@@ -130,7 +168,8 @@ internal static class PipelineLoad
             .Select(a => Stopwatch.GetElapsedTime(a.Value, visibleAt[a.Key]).TotalMilliseconds)
             .Order().ToList();
         double Percentile(double p) => latencies.Count == 0 ? double.NaN : latencies[Math.Clamp((int)Math.Ceiling(p * latencies.Count) - 1, 0, latencies.Count - 1)];
-        Console.WriteLine($"articles: {articles.Count:N0} generated, {ids.Count:N0} accepted, {rejected} rejected; concurrency {options.Concurrency}" +
+        Console.WriteLine($"articles: {articles.Count:N0} generated, {ids.Count:N0} accepted, {rejected} rejected; " +
+            $"{(options.Bulk ? "SubmitArticles streams" : "SubmitArticle clients")} {options.Concurrency}" +
             (options.Rate is { } rate ? $", rate {rate:F0}/s" : ""));
         Console.WriteLine($"accepted: {ids.Count / submitSeconds:F0} articles/s over {submitSeconds:F1} s");
         Console.WriteLine($"recorded end to end: {visibleAt.Count / Math.Max(endToEndSeconds, 0.001):F0} articles/s ({visibleAt.Count:N0} articles visible {endToEndSeconds:F1} s after the first submission)");

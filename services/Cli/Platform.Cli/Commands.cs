@@ -40,27 +40,66 @@ public static class Commands
                 : throw new UsageException($"No file or folder '{path}'.");
         int ingested = 0, duplicates = 0, rejected = 0;
         var progress = new Progress(requests.Count, "submitting");
-        foreach (var (name, build) in requests)
+        var gate = new object();
+        void Rejected(string name, string reason)
         {
-            try
-            {
-                var response = await client.SubmitArticleAsync(build(), deadline: DateTime.UtcNow + CallDeadline, cancellationToken: cancellationToken);
-                if (response.Duplicate)
-                {
-                    duplicates++;
-                }
-                else
-                {
-                    ingested++;
-                }
-            }
-            catch (Exception e) when (e is RpcException { StatusCode: StatusCode.InvalidArgument } or System.Text.Json.JsonException or UsageException)
+            lock (gate)
             {
                 rejected++;
-                progress.Note($"{name}: {(e is RpcException rpc ? rpc.Status.Detail : e.Message)}");
+                progress.Note($"{name}: {reason}");
+                progress.Advance();
             }
-            progress.Advance();
         }
+        // One bulk stream: articles are written as they are read, results come back by index as batches are stored.
+        using var call = client.SubmitArticles(deadline: DateTime.UtcNow.AddHours(12), cancellationToken: cancellationToken);
+        var sent = new List<string>();
+        var writing = Task.Run(async () =>
+        {
+            foreach (var (name, build) in requests)
+            {
+                SubmitArticleRequest request;
+                try
+                {
+                    request = build();
+                }
+                catch (Exception e) when (e is System.Text.Json.JsonException or UsageException or IOException)
+                {
+                    Rejected(name, e.Message);
+                    continue;
+                }
+                lock (gate)
+                {
+                    sent.Add(name);
+                }
+                await call.RequestStream.WriteAsync(request, cancellationToken);
+            }
+            await call.RequestStream.CompleteAsync();
+        }, cancellationToken);
+        await foreach (var result in call.ResponseStream.ReadAllAsync(cancellationToken))
+        {
+            string name;
+            lock (gate)
+            {
+                name = sent[(int)result.Index];
+            }
+            switch (result.Outcome)
+            {
+                case SubmitOutcome.Rejected:
+                    Rejected(name, result.Reason);
+                    continue;
+                case SubmitOutcome.Duplicate:
+                    duplicates++;
+                    break;
+                default:
+                    ingested++;
+                    break;
+            }
+            lock (gate)
+            {
+                progress.Advance();
+            }
+        }
+        await writing;
         progress.Done();
         Console.WriteLine($"{ingested} ingested, {duplicates} duplicates, {rejected} rejected");
         return rejected == 0 ? 0 : 1;

@@ -21,7 +21,9 @@ public static class MessagingExtensions
         Action<IBusRegistrationConfigurator> configureConsumers)
     {
         builder.Services.AddOptions<MessagingOptions>()
+            .BindConfiguration(MessagingOptions.Section)
             .Configure<IConfiguration>((options, configuration) => options.RabbitMq = configuration.GetConnectionString(ConnectionStringName) ?? "")
+            .ValidateDataAnnotations()
             .Validate(options => Uri.TryCreate(options.RabbitMq, UriKind.Absolute, out var uri) && uri.Scheme is "amqp" or "amqps",
                 $"ConnectionStrings:{ConnectionStringName} must be an amqp:// or amqps:// URI (environment variable ConnectionStrings__{ConnectionStringName})")
             .ValidateOnStart();
@@ -31,8 +33,11 @@ public static class MessagingExtensions
             configureConsumers(bus);
             bus.UsingRabbitMq((context, rabbit) =>
             {
-                var uri = new Uri(context.GetRequiredService<Microsoft.Extensions.Options.IOptions<MessagingOptions>>().Value.RabbitMq);
-                rabbit.Host(uri, host => host.ConnectionName(serviceName));
+                var options = context.GetRequiredService<Microsoft.Extensions.Options.IOptions<MessagingOptions>>().Value;
+                rabbit.Host(new Uri(options.RabbitMq), host => host.ConnectionName(serviceName));
+                // Every endpoint: messages held from the broker ahead of work, and messages worked on at once.
+                rabbit.PrefetchCount = options.PrefetchCount;
+                rabbit.ConcurrentMessageLimit = options.ConcurrentMessageLimit;
                 rabbit.ConfigureEndpoints(context);
             });
         });
@@ -58,7 +63,20 @@ public static class MessagingExtensions
 /// <summary>Where the broker is: <c>ConnectionStrings:RabbitMq</c>, an amqp:// URI whose path is the virtual host.</summary>
 public sealed class MessagingOptions
 {
+    public const string Section = "Messaging";
+
     public string RabbitMq { get; set; } = "";
+
+    /// <summary>Messages each endpoint holds from the broker ahead of its work (<c>Messaging:PrefetchCount</c>).</summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 10_000)]
+    public int PrefetchCount { get; set; } = 64;
+
+    /// <summary>
+    /// Messages each endpoint works on at once (<c>Messaging:ConcurrentMessageLimit</c>): enough to keep both cores busy
+    /// while some wait on the broker's confirms or the database.
+    /// </summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 1_000)]
+    public int ConcurrentMessageLimit { get; set; } = 16;
 }
 
 /// <summary>A message that no retry can fix (it breaks a contract rule); it goes straight to the error queue.</summary>

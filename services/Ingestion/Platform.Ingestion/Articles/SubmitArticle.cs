@@ -78,6 +78,79 @@ public sealed class SubmitArticleHandler(IDocumentStore store, TimeProvider cloc
         return accepted;
     }
 
+    /// <summary>One article of a batch: stored (or a duplicate), or rejected with the reason.</summary>
+    public sealed record BatchOutcome(ArticleAccepted? Accepted, string? Rejection);
+
+    /// <summary>
+    /// Many submissions at once: each validated on its own, the new ones appended in one transaction. The same content
+    /// twice in a batch is one article (the second a duplicate), as across batches.
+    /// </summary>
+    public async Task<IReadOnlyList<BatchOutcome>> HandleBatchAsync(IReadOnlyList<SubmitArticle> commands, CancellationToken cancellationToken)
+    {
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var outcomes = new BatchOutcome[commands.Count];
+        var prepared = new List<(int Index, PreparedArticle Article, ArticleAccepted Accepted, SubmitArticle Command)>(commands.Count);
+        for (var i = 0; i < commands.Count; i++)
+        {
+            try
+            {
+                var article = Prepare(commands[i], options.Value, today);
+                var (articleId, contentHash) = ArticleIdentity.For(article.Text);
+                prepared.Add((i, article, new ArticleAccepted(articleId, false, contentHash, article.Language, article.PublishedOn, article.Text.Length), commands[i]));
+            }
+            catch (ArticleRejectedException rejected)
+            {
+                outcomes[i] = new BatchOutcome(null, rejected.Message);
+            }
+        }
+        if (prepared.Count == 0)
+        {
+            return outcomes;
+        }
+        await using var session = store.LightweightSession();
+        var stored = new HashSet<Guid>();
+        var ids = prepared.Select(p => p.Accepted.ArticleId).Distinct().ToArray();
+        await using (var command = new Npgsql.NpgsqlCommand($"select id from {store.Options.Events.DatabaseSchemaName}.mt_streams where id = any($1)"))
+        {
+            command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = ids });
+            await using var reader = await session.ExecuteReaderAsync(command, cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                stored.Add(reader.GetGuid(0));
+            }
+        }
+        if (Activity.Current is { } activity)
+        {
+            session.SetHeader(TraceParentHeader, activity.Id!);
+        }
+        var ingestedAt = clock.GetUtcNow();
+        foreach (var (index, article, accepted, command) in prepared)
+        {
+            if (!stored.Add(accepted.ArticleId))
+            {
+                outcomes[index] = new BatchOutcome(accepted with { Duplicate = true }, null);
+                continue;
+            }
+            session.Events.StartStream(accepted.ArticleId, new ArticleIngested(
+                accepted.ArticleId, accepted.ContentHash, article.Language, article.Title, article.Text, article.PublishedOn,
+                Blank(command.Url), Blank(command.SourceName), ingestedAt));
+            outcomes[index] = new BatchOutcome(accepted, null);
+        }
+        try
+        {
+            await session.SaveChangesAsync(cancellationToken);
+        }
+        catch (ExistingStreamIdCollisionException)
+        {
+            // Another request stored one of them between the check and the append: one by one, each finds out which.
+            foreach (var (index, _, _, command) in prepared)
+            {
+                outcomes[index] = new BatchOutcome(await HandleAsync(command, cancellationToken), null);
+            }
+        }
+        return outcomes;
+    }
+
     internal sealed record PreparedArticle(string Text, string Title, string Language, DateOnly PublishedOn);
 
     /// <summary>The pure part of a submission: validation and normalisation, no I/O.</summary>

@@ -1,0 +1,116 @@
+using Grpc.Core;
+using Platform.Ingestion.V1;
+
+namespace Platform.Ingestion.Articles;
+
+/// <summary>Submission (one article, or many on a stream) and reprocessing over gRPC.</summary>
+public sealed class ArticleIngestionService(SubmitArticleHandler handler, ReprocessArticlesHandler reprocess) : ArticleIngestion.ArticleIngestionBase
+{
+    public override async Task<ReprocessArticlesResponse> ReprocessArticles(ReprocessArticlesRequest request, ServerCallContext context)
+    {
+        try
+        {
+            var ids = request.ArticleIds.Select(id => Guid.TryParse(id, out var guid) ? guid
+                : throw new ArticleRejectedException($"article_ids: '{id}' is not a UUID.")).ToList();
+            var selection = new ReprocessArticlesHandler.Selection(ids,
+                ReprocessArticlesHandler.ParseDay(request.PublishedFrom, "published_from"),
+                ReprocessArticlesHandler.ParseDay(request.PublishedTo, "published_to"), request.All);
+            var reprocessed = await reprocess.HandleAsync(selection, context.CancellationToken);
+            var response = new ReprocessArticlesResponse { Articles = reprocessed.Count };
+            response.ArticleIds.AddRange(reprocessed.Select(id => id.ToString()));
+            return response;
+        }
+        catch (ArticleRejectedException rejected)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, rejected.Message));
+        }
+    }
+
+    /// <summary>The most articles one transaction of a bulk submission stores.</summary>
+    public const int MaxBatch = 200;
+
+    public override async Task<SubmitArticleResponse> SubmitArticle(SubmitArticleRequest request, ServerCallContext context)
+    {
+        try
+        {
+            return ToResponse(await handler.HandleAsync(ToCommand(request), context.CancellationToken));
+        }
+        catch (ArticleRejectedException rejected)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, rejected.Message));
+        }
+    }
+
+    /// <summary>
+    /// Bulk submission: requests are read as they come and stored in batches of what has arrived (up to
+    /// <see cref="MaxBatch"/>), so a fast client fills batches and a slow one is answered article by article. Each
+    /// result carries its request's index.
+    /// </summary>
+    public override async Task SubmitArticles(IAsyncStreamReader<SubmitArticleRequest> requestStream, IServerStreamWriter<SubmitArticleResult> responseStream,
+        ServerCallContext context)
+    {
+        var cancellationToken = context.CancellationToken;
+        var arrived = System.Threading.Channels.Channel.CreateBounded<SubmitArticleRequest>(MaxBatch * 2);
+        var reading = Task.Run(async () =>
+        {
+            try
+            {
+                await foreach (var request in requestStream.ReadAllAsync(cancellationToken))
+                {
+                    await arrived.Writer.WriteAsync(request, cancellationToken);
+                }
+                arrived.Writer.Complete();
+            }
+            catch (Exception e)
+            {
+                arrived.Writer.Complete(e);
+            }
+        }, cancellationToken);
+        long index = 0;
+        var batch = new List<SubmitArticle>(MaxBatch);
+        var buffered = new WriteOptions(WriteFlags.BufferHint);
+        while (await arrived.Reader.WaitToReadAsync(cancellationToken))
+        {
+            while (batch.Count < MaxBatch && arrived.Reader.TryRead(out var request))
+            {
+                batch.Add(ToCommand(request));
+            }
+            var outcomes = await handler.HandleBatchAsync(batch, cancellationToken);
+            for (var i = 0; i < outcomes.Count; i++)
+            {
+                var outcome = outcomes[i];
+                var result = new SubmitArticleResult { Index = index + i };
+                if (outcome.Accepted is { } accepted)
+                {
+                    result.Outcome = accepted.Duplicate ? SubmitOutcome.Duplicate : SubmitOutcome.Ingested;
+                    result.Article = ToResponse(accepted);
+                }
+                else
+                {
+                    result.Outcome = SubmitOutcome.Rejected;
+                    result.Reason = outcome.Rejection ?? "";
+                }
+                responseStream.WriteOptions = i < outcomes.Count - 1 ? buffered : null;
+                await responseStream.WriteAsync(result, cancellationToken);
+            }
+            index += batch.Count;
+            batch.Clear();
+        }
+        await reading;
+    }
+
+    private static SubmitArticle ToCommand(SubmitArticleRequest request) => new(
+        request.HasText ? request.Text : null,
+        request.HasHtml ? request.Html : null,
+        request.Title, request.Url, request.SourceName, request.Language, request.PublishedOn);
+
+    private static SubmitArticleResponse ToResponse(ArticleAccepted accepted) => new()
+    {
+        ArticleId = accepted.ArticleId.ToString(),
+        Duplicate = accepted.Duplicate,
+        ContentHash = accepted.ContentHash,
+        Language = accepted.Language,
+        PublishedOn = accepted.PublishedOn.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+        TextLength = accepted.TextLength,
+    };
+}
