@@ -18,11 +18,13 @@ WORKDIR /src
 COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
 COPY contracts/Platform.Contracts/Platform.Contracts.csproj contracts/Platform.Contracts/
 COPY services/ServiceDefaults/Platform.ServiceDefaults/Platform.ServiceDefaults.csproj services/ServiceDefaults/Platform.ServiceDefaults/
+COPY services/Text/Platform.Text/Platform.Text.csproj services/Text/Platform.Text/
 COPY services/Query/Platform.Query/Platform.Query.csproj services/Query/Platform.Query/
 RUN dotnet restore services/Query/Platform.Query/Platform.Query.csproj
 # Then the sources (bin/ and obj/ are excluded by .dockerignore, so the restore output above survives).
 COPY contracts/ contracts/
 COPY services/ServiceDefaults/Platform.ServiceDefaults/ services/ServiceDefaults/Platform.ServiceDefaults/
+COPY services/Text/Platform.Text/ services/Text/Platform.Text/
 COPY services/Query/Platform.Query/ services/Query/Platform.Query/
 RUN dotnet publish services/Query/Platform.Query/Platform.Query.csproj -c Release -o /app --no-restore -p:UseAppHost=false
 
