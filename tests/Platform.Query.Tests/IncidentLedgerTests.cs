@@ -304,6 +304,16 @@ public class LedgerDecisionTests
     }
 
     [Fact]
+    public void Reports_of_one_place_in_weeks_apart_do_not_wait_for_each_other_and_reports_a_day_apart_across_a_week_do()
+    {
+        var sunday = new DateOnly(2020, 1, 26);
+        ArticleReports On(DateOnly day, Guid article) => Message("v", Report(0, article: article) with { DateStart = day, DateEnd = day });
+
+        IncidentLedger.LockKeys(On(sunday, Article)).Intersect(IncidentLedger.LockKeys(On(sunday.AddDays(1), Other))).ShouldNotBeEmpty();
+        IncidentLedger.LockKeys(On(sunday, Article)).Intersect(IncidentLedger.LockKeys(On(sunday.AddDays(21), Other))).ShouldBeEmpty();
+    }
+
+    [Fact]
     public void Random_pairs_within_the_corroboration_radius_always_share_a_lock_key()
     {
         var random = new Random(11);
@@ -315,8 +325,13 @@ public class LedgerDecisionTests
             var km = random.NextDouble() * IncidentLedger.CorroborationRadiusKm;
             var other = Place(latitude + km / 111.2 * Math.Cos(bearing), longitude + km / (111.2 * Math.Cos(latitude * Math.PI / 180)) * Math.Sin(bearing));
 
-            var a = IncidentLedger.LockKeys(Message("v", Report(0, place: Place(latitude, longitude))));
-            var b = IncidentLedger.LockKeys(Message("v", Report(0, article: Other, place: other)));
+            // Date ranges that overlap or lie a day apart, as corroboration allows.
+            var start = new DateOnly(2020, 1, 1).AddDays(random.Next(400));
+            var end = start.AddDays(random.Next(5));
+            var otherStart = start.AddDays(random.Next(-6, (end.DayNumber - start.DayNumber) + 2));
+            var otherEnd = otherStart.AddDays(Math.Max(0, start.DayNumber - 1 - otherStart.DayNumber) + random.Next(4));
+            var a = IncidentLedger.LockKeys(Message("v", Report(0, place: Place(latitude, longitude)) with { DateStart = start, DateEnd = end }));
+            var b = IncidentLedger.LockKeys(Message("v", Report(0, article: Other, place: other) with { DateStart = otherStart, DateEnd = otherEnd }));
 
             a.Intersect(b).ShouldNotBeEmpty($"{latitude}, {longitude} and {other.Latitude}, {other.Longitude}");
         }

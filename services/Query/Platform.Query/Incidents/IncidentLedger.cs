@@ -149,10 +149,12 @@ public static class IncidentLedger
     }
 
     /// <summary>
-    /// The keys that serialise decisions about one neighbourhood: for each new report, its event type with every grid
-    /// cell its candidate area touches. Two reports close enough to corroborate each other share a cell (each lies in
-    /// the other's area), so holding the keys while reading candidates and appending means the later of two
-    /// simultaneous reports sees the incident the earlier one started. Sorted, so that holders never wait in a cycle.
+    /// The keys that serialise decisions about one neighbourhood in space and time: for each new report, its event type
+    /// with every grid cell its candidate area touches and every week its candidate dates touch. Two reports close enough
+    /// to corroborate each other share a key (each lies in the other's area, and their candidate dates share a day), so
+    /// holding the keys while reading candidates and appending means the later of two simultaneous reports sees the
+    /// incident the earlier one started; reports of other weeks or places do not wait for each other. Sorted, so that
+    /// holders never wait in a cycle.
     /// </summary>
     public static IReadOnlyList<long> LockKeys(ArticleReports incoming)
     {
@@ -160,11 +162,16 @@ public static class IncidentLedger
         var keys = new SortedSet<long>();
         foreach (var report in incoming.Reports.Where(r => r.Place is not null))
         {
-            var box = CandidateFilter(report).Box!;
-            var type = (long)StableHash(report.EventType) << 32;
-            foreach (var cell in IncidentSearch.Cells(box))
+            var filter = CandidateFilter(report);
+            // 27 bits of event type, 19 of grid cell (under 2^19 for any coordinates), 17 of week (wrapping every ~2,500 years):
+            // a shared key only makes two decisions wait for each other, so a collision costs time, never correctness.
+            var type = (long)(StableHash(report.EventType) & 0x7FF_FFFF) << 36;
+            for (var week = filter.From!.Value.DayNumber / 7; week <= filter.To!.Value.DayNumber / 7; week++)
             {
-                keys.Add(type | (uint)cell);
+                foreach (var cell in IncidentSearch.Cells(filter.Box!))
+                {
+                    keys.Add(type | (long)cell << 17 | (uint)(week & 0x1FFFF));
+                }
             }
         }
         return [.. keys];
