@@ -192,9 +192,12 @@ internal static class PipelineLoad
     /// </summary>
     private static List<int[]> ExpectedReports(IReadOnlyList<GeneratedArticle> articles)
     {
+        // As deploy/local/platform.sh finds it: PLATFORM_GAZETTEER_DIR, else PLATFORM_SHARED_DIR, else ../shared beside the checkout.
         var directory = Environment.GetEnvironmentVariable("PLATFORM_GAZETTEER_DIR") is { Length: > 0 } set
             ? set
-            : Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../../../shared/gazetteer"));
+            : Path.Combine(Environment.GetEnvironmentVariable("PLATFORM_SHARED_DIR") is { Length: > 0 } shared
+                ? shared
+                : Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../../../shared")), "gazetteer");
         var extractor = new IncidentExtractor();
         var geocoder = new Geocoder(Gazetteer.Load(new GazetteerOptions { Directory = directory }), "SY");
         var ordinals = new List<int[]>(articles.Count);

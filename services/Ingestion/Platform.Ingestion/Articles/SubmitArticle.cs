@@ -45,37 +45,11 @@ public sealed class SubmitArticleHandler(IDocumentStore store, TimeProvider cloc
     /// <summary>Extraction resolves relative dates back from the publication date; older dates are not news.</summary>
     public const int MinimumPublicationYear = 1900;
 
+    /// <summary>One submission: stored, or a duplicate of stored content; <see cref="ArticleRejectedException"/> when it breaks a rule.</summary>
     public async Task<ArticleAccepted> HandleAsync(SubmitArticle command, CancellationToken cancellationToken)
     {
-        var prepared = Prepare(command, options.Value, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime));
-        var (articleId, contentHash) = ArticleIdentity.For(prepared.Text);
-        var accepted = new ArticleAccepted(articleId, false, contentHash, prepared.Language, prepared.PublishedOn, prepared.Text.Length);
-
-        await using var session = store.LightweightSession();
-        var existing = await session.Events.FetchStreamStateAsync(articleId, cancellationToken);
-        if (existing is not null)
-        {
-            return accepted with { Duplicate = true };
-        }
-
-        // The trace travels with the stored event so the outbox publisher continues this trace.
-        if (Activity.Current is { } activity)
-        {
-            session.SetHeader(TraceParentHeader, activity.Id!);
-        }
-        session.Events.StartStream(articleId, new ArticleIngested(
-            articleId, contentHash, prepared.Language, prepared.Title, prepared.Text, prepared.PublishedOn,
-            Blank(command.Url), Blank(command.SourceName), clock.GetUtcNow()));
-        try
-        {
-            await session.SaveChangesAsync(cancellationToken);
-        }
-        catch (ExistingStreamIdCollisionException)
-        {
-            // Another request stored the same content between our check and our append.
-            return accepted with { Duplicate = true };
-        }
-        return accepted;
+        var outcome = (await HandleBatchAsync([command], cancellationToken))[0];
+        return outcome.Accepted ?? throw new ArticleRejectedException(outcome.Rejection!);
     }
 
     /// <summary>One article of a batch: stored (or a duplicate), or rejected with the reason.</summary>
@@ -107,6 +81,24 @@ public sealed class SubmitArticleHandler(IDocumentStore store, TimeProvider cloc
         {
             return outcomes;
         }
+        // A concurrent request may store one of these between the check and the append: the batch is then decided
+        // again, and the next check finds that article stored (a duplicate), so every round stores something or ends.
+        while (true)
+        {
+            try
+            {
+                await StoreNewAsync(prepared, outcomes, cancellationToken);
+                return outcomes;
+            }
+            catch (ExistingStreamIdCollisionException)
+            {
+            }
+        }
+    }
+
+    private async Task StoreNewAsync(List<(int Index, PreparedArticle Article, ArticleAccepted Accepted, SubmitArticle Command)> prepared,
+        BatchOutcome[] outcomes, CancellationToken cancellationToken)
+    {
         await using var session = store.LightweightSession();
         var stored = new HashSet<Guid>();
         var ids = prepared.Select(p => p.Accepted.ArticleId).Distinct().ToArray();
@@ -119,6 +111,7 @@ public sealed class SubmitArticleHandler(IDocumentStore store, TimeProvider cloc
                 stored.Add(reader.GetGuid(0));
             }
         }
+        // The trace travels with the stored events so the outbox publisher continues this trace.
         if (Activity.Current is { } activity)
         {
             session.SetHeader(TraceParentHeader, activity.Id!);
@@ -136,19 +129,7 @@ public sealed class SubmitArticleHandler(IDocumentStore store, TimeProvider cloc
                 Blank(command.Url), Blank(command.SourceName), ingestedAt));
             outcomes[index] = new BatchOutcome(accepted, null);
         }
-        try
-        {
-            await session.SaveChangesAsync(cancellationToken);
-        }
-        catch (ExistingStreamIdCollisionException)
-        {
-            // Another request stored one of them between the check and the append: one by one, each finds out which.
-            foreach (var (index, _, _, command) in prepared)
-            {
-                outcomes[index] = new BatchOutcome(await HandleAsync(command, cancellationToken), null);
-            }
-        }
-        return outcomes;
+        await session.SaveChangesAsync(cancellationToken);
     }
 
     internal sealed record PreparedArticle(string Text, string Title, string Language, DateOnly PublishedOn);

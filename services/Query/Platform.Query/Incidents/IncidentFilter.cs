@@ -115,7 +115,7 @@ public sealed record IncidentFilter
         search.During(From, To);
         if (EventType is not null)
         {
-            search.Where("event_type = @", EventType);
+            search.EventType(EventType);
         }
         if (Box is { } box)
         {

@@ -166,9 +166,10 @@ public static class IncidentLedger
             // 27 bits of event type, 19 of grid cell (under 2^19 for any coordinates), 17 of week (wrapping every ~2,500 years):
             // a shared key only makes two decisions wait for each other, so a collision costs time, never correctness.
             var type = (long)(StableHash(report.EventType) & 0x7FF_FFFF) << 36;
+            var cells = IncidentSearch.Cells(filter.Box!).ToList();
             for (var week = filter.From!.Value.DayNumber / 7; week <= filter.To!.Value.DayNumber / 7; week++)
             {
-                foreach (var cell in IncidentSearch.Cells(filter.Box!))
+                foreach (var cell in cells)
                 {
                     keys.Add(type | (long)cell << 17 | (uint)(week & 0x1FFFF));
                 }
