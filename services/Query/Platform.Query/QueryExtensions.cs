@@ -35,6 +35,8 @@ public static class QueryExtensions
         builder.Services.AddHostedService<ReadModelSchema>();
         builder.Services.AddOptions<QueryOptions>().BindConfiguration(QueryOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<LedgerOptions>().BindConfiguration(LedgerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<LedgerWriter>();
+        builder.Services.AddHostedService(provider => provider.GetRequiredService<LedgerWriter>());
 
         builder.AddPlatformMessaging(ServiceName, bus =>
             bus.AddConsumer<IncidentsGeocodedConsumer, IncidentsGeocodedConsumerDefinition>());

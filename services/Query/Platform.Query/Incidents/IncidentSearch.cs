@@ -177,6 +177,50 @@ public sealed class IncidentSearch(bool includeRetracted = false)
         return ids.Where(loaded.ContainsKey).Select(id => loaded[id]).ToList();
     }
 
+    /// <summary>
+    /// The first page (in id order, up to <paramref name="limit"/>) of each search, in one round trip to the database
+    /// (one command each, sent together on the session's open connection). For the ledger's candidates: what a batch
+    /// of reports may corroborate.
+    /// </summary>
+    public static async Task<IReadOnlyList<IReadOnlyList<IncidentDetails>>> FirstPagesAsync(IDocumentSession session,
+        IReadOnlyList<IncidentSearch> searches, int limit, CancellationToken cancellationToken)
+    {
+        if (searches.Count == 0)
+        {
+            return [];
+        }
+        var table = TableName(session.DocumentStore);
+        var connection = session.Connection ?? throw new InvalidOperationException("The session has no open connection (begin its transaction first).");
+        var pages = new List<List<Guid>>(searches.Count);
+        await using (var batch = new NpgsqlBatch(connection))
+        {
+            foreach (var search in searches)
+            {
+                var (sql, parameters) = search.PageSql(table, after: null, limit);
+                var command = new NpgsqlBatchCommand(sql);
+                foreach (var parameter in parameters)
+                {
+                    command.Parameters.Add(new NpgsqlParameter { Value = parameter });
+                }
+                batch.BatchCommands.Add(command);
+            }
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+            do
+            {
+                var ids = new List<Guid>();
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    ids.Add(reader.GetGuid(0));
+                }
+                pages.Add(ids);
+            }
+            while (await reader.NextResultAsync(cancellationToken));
+        }
+        var all = pages.SelectMany(p => p).Distinct().ToArray();
+        var loaded = all.Length == 0 ? [] : (await session.LoadManyAsync<IncidentDetails>(cancellationToken, all)).ToDictionary(x => x.Id);
+        return pages.Select(ids => (IReadOnlyList<IncidentDetails>)ids.Where(loaded.ContainsKey).Select(id => loaded[id]).ToList()).ToList();
+    }
+
     public static string TableName(IDocumentStore store) =>
         store.Options.FindOrResolveDocumentType(typeof(IncidentDetails)).TableName.QualifiedName;
 

@@ -1,24 +1,17 @@
-using System.Diagnostics;
-using JasperFx.Events;
-using Marten;
 using MassTransit;
 using Microsoft.Extensions.Options;
-using Npgsql;
 using Platform.Contracts;
 using Platform.ServiceDefaults;
 
 namespace Platform.Query.Incidents;
 
 /// <summary>
-/// Records geocoded incidents in the ledger: loads what is recorded, asks <see cref="IncidentLedger"/> what to append,
-/// and appends it in one transaction. Decisions about one neighbourhood are serialised: the transaction first takes the
-/// advisory locks of <see cref="IncidentLedger.LockKeys"/>, so two reports of one event that arrive together meet on one
-/// incident. A concurrency conflict (another transaction appended to the same incident first) is never a reason to drop
-/// a report: the decision is made again on a fresh read until it is recorded or <see cref="LedgerOptions.ConflictDeadline"/>
-/// passes. A message with impossible values goes to the error queue with the reason.
+/// Records geocoded incidents in the ledger: checks the message, maps it to the ledger's reports and hands them to
+/// <see cref="LedgerWriter"/>, which decides and appends them together with other articles' in one transaction. A
+/// message with impossible values goes to the error queue with the reason and records nothing; a message the writer
+/// fails to record (the database down, say) goes back to the broker's retries alone.
 /// </summary>
-public sealed class IncidentsGeocodedConsumer(IDocumentStore store, IOptions<LedgerOptions> options, ILogger<IncidentsGeocodedConsumer> logger)
-    : IConsumer<IncidentsGeocoded>
+public sealed class IncidentsGeocodedConsumer(LedgerWriter writer) : IConsumer<IncidentsGeocoded>
 {
     public async Task Consume(ConsumeContext<IncidentsGeocoded> context)
     {
@@ -33,104 +26,12 @@ public sealed class IncidentsGeocodedConsumer(IDocumentStore store, IOptions<Led
         }
         var incoming = new ArticleReports(message.Article.ArticleId, message.ExtractorVersion ?? "",
             message.Incidents.Select(geocoded => IncidentMapping.ToReport(message, geocoded)).ToList());
-        var clock = Stopwatch.StartNew();
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                await RecordAsync(incoming, context.CancellationToken);
-                return;
-            }
-            catch (Exception exception) when (IsConflict(exception) && clock.Elapsed < options.Value.ConflictDeadline)
-            {
-                // Another transaction changed what this decision read: decide again on what is recorded now.
-                logger.LogDebug(exception, "Article {ArticleId}: concurrent change, deciding again (attempt {Attempt})", incoming.ArticleId, attempt);
-                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20 + Math.Min(attempt, 20) * 10)), context.CancellationToken);
-            }
-            catch (Exception exception) when (IsConflict(exception))
-            {
-                logger.LogError(exception, "Article {ArticleId}: still conflicting after {Seconds:F0} s and {Attempts} attempts",
-                    incoming.ArticleId, clock.Elapsed.TotalSeconds, attempt);
-                throw;
-            }
-        }
-    }
-
-    private async Task RecordAsync(ArticleReports incoming, CancellationToken cancellationToken)
-    {
-        await using var session = store.LightweightSession();
-        // Locks first, in one statement and in key order, then every read: the reads see what the last holder committed.
-        var keys = IncidentLedger.LockKeys(incoming);
-        if (keys.Count > 0)
-        {
-            await session.BeginTransactionAsync(cancellationToken);
-            await using var command = new NpgsqlCommand("select count(pg_advisory_xact_lock(key)) from unnest($1::bigint[]) as key");
-            command.Parameters.Add(new NpgsqlParameter { Value = keys.ToArray() });
-            await using var reader = await session.ExecuteReaderAsync(command, cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-            }
-        }
-        var contributions = await session.LoadAsync<ArticleIncidents>(incoming.ArticleId, cancellationToken)
-            ?? new ArticleIncidents { Id = incoming.ArticleId };
-        var articleIncidents = contributions.IncidentIds.Count == 0
-            ? []
-            : (await session.LoadManyAsync<IncidentDetails>(cancellationToken, contributions.IncidentIds)).ToList();
-        var candidates = new Dictionary<int, IReadOnlyList<IncidentDetails>>();
-        foreach (var report in incoming.Reports.Where(r => IncidentLedger.NeedsCandidates(r, incoming.ArticleId, articleIncidents)))
-        {
-            candidates[report.Source.Ordinal] = await IncidentLedger.CandidateFilter(report).ToSearch()
-                .PageAsync(session, after: null, limit: 50, cancellationToken);
-        }
-
-        var decision = IncidentLedger.Decide(incoming, new LedgerView(articleIncidents, candidates));
-        if (decision.Rejection is { } rejection)
+        if (IncidentLedger.Invalid(incoming) is { } rejection)
         {
             throw new PermanentMessageException($"IncidentsGeocoded rejected: {rejection}.");
         }
-        if (decision.Appends.Count == 0)
-        {
-            logger.LogInformation("Article {ArticleId}: nothing new ({Count} incidents already recorded)", incoming.ArticleId, incoming.Reports.Count);
-            return;
-        }
-        var streams = new Dictionary<Guid, IEventStream<IncidentDetails>>();
-        foreach (var append in decision.Appends)
-        {
-            if (append.StartsStream)
-            {
-                session.Events.StartStream<IncidentDetails>(append.IncidentId, append.Event);
-            }
-            else
-            {
-                if (!streams.TryGetValue(append.IncidentId, out var stream))
-                {
-                    streams[append.IncidentId] = stream = await session.Events.FetchForWriting<IncidentDetails>(append.IncidentId, cancellationToken);
-                }
-                stream.AppendOne(append.Event);
-            }
-            if (!contributions.IncidentIds.Contains(append.IncidentId))
-            {
-                contributions.IncidentIds.Add(append.IncidentId);
-            }
-        }
-        session.Store(contributions);
-        await session.SaveChangesAsync(cancellationToken);
-        logger.LogInformation("Article {ArticleId}: {Started} new incidents, {Corroborated} corroborations, {Revised} revisions, {Retracted} retractions",
-            incoming.ArticleId, decision.Started, decision.Corroborated, decision.Revised, decision.Retracted);
+        await writer.RecordAsync(incoming, context.CancellationToken);
     }
-
-    /// <summary>
-    /// A write that lost a race: another transaction appended to the same stream, started the same stream (a concurrent
-    /// redelivery), stored the same document version, or the database broke a deadlock or a serialisation conflict.
-    /// </summary>
-    private static bool IsConflict(Exception exception) => exception switch
-    {
-        JasperFx.ConcurrencyException or Marten.Exceptions.ExistingStreamIdCollisionException or JasperFx.Events.ExistingStreamIdCollisionException
-            or JasperFx.Events.EventStreamUnexpectedMaxEventIdException => true,
-        PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.UniqueViolation } => true,
-        AggregateException aggregate => aggregate.InnerExceptions.Any(IsConflict),
-        _ => exception.InnerException is { } cause && IsConflict(cause),
-    };
 }
 
 /// <summary>How the ledger records reports (<c>Ledger</c> in configuration).</summary>
@@ -144,6 +45,17 @@ public sealed class LedgerOptions
     /// </summary>
     [System.ComponentModel.DataAnnotations.Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan ConflictDeadline { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// The most articles one transaction records (<c>Ledger:BatchSize</c>). A batch is what queued while the previous
+    /// one was written, so under a light load it is one article and adds no wait.
+    /// </summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 1_000)]
+    public int BatchSize { get; set; } = 64;
+
+    /// <summary>Batches written at once (<c>Ledger:Writers</c>): one reads and decides while another commits.</summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 64)]
+    public int Writers { get; set; } = 2;
 }
 
 /// <summary>The one place where wire messages become the ledger's reports.</summary>
@@ -181,6 +93,15 @@ public sealed class IncidentsGeocodedConsumerDefinition : ConsumerDefinition<Inc
     protected override void ConfigureConsumer(
         IReceiveEndpointConfigurator endpointConfigurator,
         IConsumerConfigurator<IncidentsGeocodedConsumer> consumerConfigurator,
-        IRegistrationContext context) =>
+        IRegistrationContext context)
+    {
         endpointConfigurator.UsePlatformRetryPolicy(context);
+        // Enough messages at once to fill the writer's batches: a consumer only waits for its batch's commit.
+        var ledger = context.GetRequiredService<IOptions<LedgerOptions>>().Value;
+        endpointConfigurator.ConcurrentMessageLimit = ledger.BatchSize * ledger.Writers;
+        if (endpointConfigurator is IRabbitMqReceiveEndpointConfigurator rabbit)
+        {
+            rabbit.PrefetchCount = Math.Max(rabbit.PrefetchCount, ledger.BatchSize * ledger.Writers * 2);
+        }
+    }
 }
