@@ -746,6 +746,114 @@ public sealed class LedgerTests : IAsyncLifetime
         badBox.StatusCode.ShouldBe(StatusCode.InvalidArgument);
     }
 
+    [Fact]
+    public async Task An_article_that_fails_to_write_fails_alone_and_the_articles_written_with_it_are_recorded()
+    {
+        // Valid by every check of the message, but PostgreSQL refuses a NUL character in JSON: the write itself fails.
+        var poisoned = Guid.NewGuid();
+        var poison = Message(poisoned, ("Battles", "2031-03-20", 34.0, 38.0));
+        poison = poison with { Article = poison.Article with { Title = "Clash\u0000" } };
+        var articles = Enumerable.Range(0, 40).Select(_ => Guid.NewGuid()).ToList();
+        var published = articles.Select((article, i) => _publisher!.Publish(Message(article, ("Battles", "2031-03-20", 34.0 + i * 0.3, 40.0)))).ToList();
+        published.Insert(20, _publisher!.Publish(poison));
+        await Task.WhenAll(published);
+
+        IReadOnlyList<RabbitQueues.QueuedMessage> errors = [];
+        (await RabbitQueues.EventuallyAsync(async () =>
+        {
+            errors = await RabbitQueues.PeekAsync(_infrastructure.VirtualHost, "query-incidents-geocoded_error");
+            return errors.Count > 0;
+        }, TimeSpan.FromSeconds(60))).ShouldBeTrue();
+
+        errors.ShouldHaveSingleItem().Headers["MT-Fault-Message"].ShouldNotBeNullOrWhiteSpace();
+        var recorded = (await IncidentsBetweenAsync("2031-03-19", "2031-03-21")).SelectMany(i => i.Sources).Select(s => Guid.Parse(s.ArticleId)).ToList();
+        recorded.ShouldBe(articles, ignoreOrder: true);
+    }
+
+    /// <summary>
+    /// One set of reports (events far apart from each other, each told by one to four articles, some articles telling
+    /// two events) recorded twice: one article after another in one order, and all at once in the reverse order.
+    /// </summary>
+    [Fact]
+    public async Task The_same_reports_in_another_order_and_concurrency_give_the_same_incidents_and_sources()
+    {
+        var random = new Random(12);
+        string[] types = ["Battles", "Explosions/Remote violence", "Protests"];
+        // (event type, day, latitude, longitude) per event: a degree apart, so no report of one can corroborate another.
+        var events = Enumerable.Range(0, 30).Select(e => (Type: types[e % 3], Day: e % 4 * 9, Latitude: 30.0 + e / 6, Longitude: 36.0 + e % 6)).ToList();
+        var articles = new List<List<(string Type, int Day, double Latitude, double Longitude)>>();
+        foreach (var (type, day, latitude, longitude) in events)
+        {
+            for (var n = 1 + random.Next(4); n > 0; n--)
+            {
+                articles.Add([(type, day + random.Next(2), latitude + random.NextDouble() * 0.02, longitude + random.NextDouble() * 0.02)]);
+            }
+        }
+        // Some articles also tell a second event.
+        for (var i = 0; i < articles.Count; i += 5)
+        {
+            var other = events[random.Next(events.Count)];
+            if (articles[i][0].Latitude - other.Latitude is > 0.5 or < -0.5 || articles[i][0].Longitude - other.Longitude is > 0.5 or < -0.5)
+            {
+                articles[i].Add((other.Type, other.Day, other.Latitude + 0.01, other.Longitude + 0.01));
+            }
+        }
+
+        async Task<List<string>> RecordAsync(int year, bool inReverseAllAtOnce)
+        {
+            var ids = articles.Select(_ => Guid.NewGuid()).ToList();
+            var index = ids.Select((id, i) => (id, i)).ToDictionary(x => x.id.ToString(), x => x.i);
+            IncidentsGeocoded MessageOf(int i) => Message(ids[i], [.. articles[i].Select(r =>
+                (r.Type, new DateOnly(year, 4, 1).AddDays(r.Day).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), r.Latitude, r.Longitude))]);
+            if (inReverseAllAtOnce)
+            {
+                await Task.WhenAll(Enumerable.Range(0, articles.Count).Reverse().Select(i => _publisher!.Publish(MessageOf(i))));
+            }
+            else
+            {
+                for (var i = 0; i < articles.Count; i++)
+                {
+                    await _publisher!.Publish(MessageOf(i));
+                    await WaitForArticleAsync(ids[i], articles[i].Count);
+                }
+            }
+            var expected = articles.Sum(a => a.Count);
+            var incidents = new List<Incident>();
+            await RabbitQueues.EventuallyAsync(async () =>
+            {
+                incidents = await IncidentsBetweenAsync($"{year}-03-01", $"{year}-06-30");
+                return incidents.Sum(i => i.Sources.Count) >= expected;
+            }, TimeSpan.FromSeconds(90));
+            incidents.Sum(i => i.Sources.Count).ShouldBe(expected);
+            // Each incident as its sources: which articles of the set (by position); an incident holds one report per article.
+            return [.. incidents.Select(i => string.Join(' ', i.Sources.Select(s => index[s.ArticleId].ToString(System.Globalization.CultureInfo.InvariantCulture)).Order(StringComparer.Ordinal)))
+                .Order(StringComparer.Ordinal)];
+        }
+
+        var inOrder = await RecordAsync(2034, inReverseAllAtOnce: false);
+        var reversed = await RecordAsync(2035, inReverseAllAtOnce: true);
+
+        inOrder.Count.ShouldBe(events.Count);
+        reversed.ShouldBe(inOrder);
+    }
+
+    private async Task<List<Incident>> IncidentsBetweenAsync(string from, string to)
+    {
+        var all = new List<Incident>();
+        var token = "";
+        do
+        {
+            var page = await _client.SearchIncidentsAsync(new SearchIncidentsRequest
+            {
+                FromDate = from, ToDate = to, PageSize = IncidentQueryService.MaxPageSize, PageToken = token,
+            }, deadline: DateTime.UtcNow.AddSeconds(10));
+            all.AddRange(page.Incidents);
+            token = page.NextPageToken;
+        }
+        while (token.Length > 0);
+        return all;
+    }
+
     /// <summary>Every incident recorded in March 2031 (the concurrency tests' month), all pages.</summary>
     private async Task<List<Incident>> MarchIncidentsAsync()
     {
