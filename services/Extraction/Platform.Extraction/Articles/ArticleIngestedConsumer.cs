@@ -22,7 +22,7 @@ public sealed class ArticleIngestedConsumer(IncidentExtractor extractor, ILogger
         }
         var found = extractor.Extract(new ExtractionInput(article.Text, article.Language, article.PublishedOn));
         var incidents = found.Select((incident, ordinal) => ToMessage(incident, ordinal)).ToList();
-        logger.LogDebug("Article {ArticleId}: {Count} incidents", article.ArticleId, incidents.Count);
+        logger.LogInformation("Article {ArticleId}: {Count} incidents", article.ArticleId, incidents.Count);
         await context.Publish(new IncidentsExtracted(
             new ArticleReference(article.ArticleId, article.Language, article.Title, article.PublishedOn, article.Url, article.SourceName),
             extractor.OutputVersion,

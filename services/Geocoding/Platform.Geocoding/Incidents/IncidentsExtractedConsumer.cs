@@ -30,7 +30,7 @@ public sealed class IncidentsExtractedConsumer(Geocoder geocoder, ILogger<Incide
             .Where(x => !summaries.Contains(x.index))
             .Select(x => new GeocodedIncident(x.incident, places[x.index] is { } place ? ToMessage(place) : null))
             .ToList();
-        logger.LogDebug("Article {ArticleId}: placed {Resolved} of {Count} incidents ({Summaries} summing up others left out)",
+        logger.LogInformation("Article {ArticleId}: placed {Resolved} of {Count} incidents ({Summaries} summing up others left out)",
             message.Article.ArticleId, geocoded.Count(g => g.Place is not null), geocoded.Count, summaries.Count);
         await context.Publish(new IncidentsGeocoded(message.Article, message.ExtractorVersion, Geocoder.Version, geocoded),
             context.CancellationToken);

@@ -71,7 +71,7 @@ public sealed class ArticlePublisher : SubscriptionBase
         // The stored event's id is the message id: consumers can tell a re-publish from a new article.
         await _bus.Publish(ToMessage(article), context => context.MessageId = stored.Id, cancellationToken);
         // Under the publish activity: the log line carries the article's trace, so operators can follow it here too.
-        _logger.LogDebug("Published article {ArticleId} (sequence {Sequence})", article.ArticleId, stored.Sequence);
+        _logger.LogInformation("Published article {ArticleId} (sequence {Sequence})", article.ArticleId, stored.Sequence);
     }
 
     /// <summary>The one place where the stored event becomes the public message.</summary>

@@ -255,7 +255,7 @@ public sealed class LedgerWriter : BackgroundService
                 session.Store(articleContributions);
             }
             decisions.Add(decision);
-            _logger.LogDebug("Article {ArticleId}: {Started} new incidents, {Corroborated} corroborations, {Revised} revisions, {Retracted} retractions",
+            _logger.LogInformation("Article {ArticleId}: {Started} new incidents, {Corroborated} corroborations, {Revised} revisions, {Retracted} retractions",
                 incoming.ArticleId, decision.Started, decision.Corroborated, decision.Revised, decision.Retracted);
         }
 
