@@ -11,7 +11,7 @@ namespace Platform.Query.Incidents;
 /// message with impossible values goes to the error queue with the reason and records nothing; a message the writer
 /// fails to record (the database down, say) goes back to the broker's retries alone.
 /// </summary>
-public sealed class IncidentsGeocodedConsumer(LedgerWriter writer) : IConsumer<IncidentsGeocoded>
+public sealed class IncidentsGeocodedConsumer(LedgerWriter writer, ILogger<IncidentsGeocodedConsumer> logger) : IConsumer<IncidentsGeocoded>
 {
     public async Task Consume(ConsumeContext<IncidentsGeocoded> context)
     {
@@ -30,7 +30,10 @@ public sealed class IncidentsGeocodedConsumer(LedgerWriter writer) : IConsumer<I
         {
             throw new PermanentMessageException($"IncidentsGeocoded rejected: {rejection}.");
         }
-        await writer.RecordAsync(incoming, context.CancellationToken);
+        var decision = await writer.RecordAsync(incoming, context.CancellationToken);
+        // Here, under the message's trace (the writer's loop has none), so operators follow the article to the ledger.
+        logger.LogInformation("Article {ArticleId}: {Started} new incidents, {Corroborated} corroborations, {Revised} revisions, {Retracted} retractions",
+            incoming.ArticleId, decision.Started, decision.Corroborated, decision.Revised, decision.Retracted);
     }
 }
 

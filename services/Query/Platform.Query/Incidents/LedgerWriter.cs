@@ -255,8 +255,6 @@ public sealed class LedgerWriter : BackgroundService
                 session.Store(articleContributions);
             }
             decisions.Add(decision);
-            _logger.LogInformation("Article {ArticleId}: {Started} new incidents, {Corroborated} corroborations, {Revised} revisions, {Retracted} retractions",
-                incoming.ArticleId, decision.Started, decision.Corroborated, decision.Revised, decision.Retracted);
         }
 
         if (appended.Count == 0)
