@@ -304,9 +304,15 @@ internal static class PipelineLoad
             {
                 var stat = File.ReadAllText($"/proc/{pid}/stat");
                 var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                // After the name: state(0) ppid(1) ... utime(11) stime(12) ... rss pages(21).
-                return (int.Parse(fields[1], CultureInfo.InvariantCulture),
-                    (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0,
+                // After the name: state(0) ppid(1) ... utime(11) stime(12) cutime(13) cstime(14) ... rss pages(21). The
+                // children's times are those of exited children it reaped: a PostgreSQL backend that ends during the run
+                // leaves the tree, and its CPU time stays counted in the postmaster's.
+                var ticks = 0L;
+                for (var field = 11; field <= 14; field++)
+                {
+                    ticks += long.Parse(fields[field], CultureInfo.InvariantCulture);
+                }
+                return (int.Parse(fields[1], CultureInfo.InvariantCulture), ticks / 100.0,
                     long.Parse(fields[21], CultureInfo.InvariantCulture) * Environment.SystemPageSize / 1024);
             }
             catch (Exception e) when (e is IOException or FormatException or IndexOutOfRangeException or UnauthorizedAccessException)
