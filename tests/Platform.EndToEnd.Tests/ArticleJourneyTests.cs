@@ -108,22 +108,8 @@ public sealed partial class ArticleJourneyTests(RunningPlatform platform) : ICla
         (await IncidentsOfAsync(arabic.ArticleId, PipelineTimeout)).ShouldHaveSingleItem().IncidentId.ShouldBe(incident.IncidentId);
     }
 
-    private async Task<(int ExitCode, string Output, string Errors)> RunCliAsync(params string[] arguments)
-    {
-        var start = new System.Diagnostics.ProcessStartInfo("dotnet",
-            [Path.Combine(RepositoryPaths.Root, "services", "Cli", "Platform.Cli", "bin", RepositoryPaths.BuildConfiguration, "net10.0", "platform.dll"), .. arguments])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.Environment["PLATFORM_INGESTION_GRPC"] = platform.Ingestion.GrpcAddress.ToString();
-        start.Environment["PLATFORM_QUERY_GRPC"] = platform.Query.GrpcAddress.ToString();
-        using var process = System.Diagnostics.Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await output, await errors);
-    }
+    private Task<(int ExitCode, string Output, string Errors)> RunCliAsync(params string[] arguments) =>
+        CliProcess.RunAsync(platform.Ingestion.GrpcAddress, platform.Query.GrpcAddress, arguments);
 
     [Fact]
     public async Task The_cli_submits_a_jsonl_file_reporting_bad_lines_and_exports_the_ledger()
@@ -342,6 +328,37 @@ public sealed partial class ArticleJourneyTests(RunningPlatform platform) : ICla
         badId.StatusCode.ShouldBe(StatusCode.InvalidArgument);
         unknown.StatusCode.ShouldBe(StatusCode.NotFound);
         pageSize.StatusCode.ShouldBe(StatusCode.InvalidArgument);
+    }
+
+    [Fact]
+    public async Task A_stream_message_that_is_not_protobuf_answers_INVALID_ARGUMENT_in_one_log_line()
+    {
+        using var http = new HttpClient();
+        // One gRPC frame (uncompressed, 4-byte big-endian length) whose payload is a field with an impossible wire type.
+        byte[] garbage = [0x0F, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F];
+        var frame = new byte[5 + garbage.Length];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(frame.AsSpan(1), garbage.Length);
+        garbage.CopyTo(frame, 5);
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(platform.Ingestion.GrpcAddress, "/platform.ingestion.v1.ArticleIngestion/SubmitArticles"))
+        {
+            Version = HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            Content = new ByteArrayContent(frame) { Headers = { ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/grpc") } },
+        };
+        request.Headers.TE.ParseAdd("trailers");
+        var before = platform.Ingestion.Output.Count;
+
+        using var response = await http.SendAsync(request);
+        await response.Content.ReadAsByteArrayAsync();
+
+        var status = response.TrailingHeaders.TryGetValues("grpc-status", out var values) ? values.Single()
+            : response.Headers.TryGetValues("grpc-status", out var inHeaders) ? inHeaders.Single()
+            : $"none: HTTP {(int)response.StatusCode} {response.Headers} {response.TrailingHeaders}";
+        status.ShouldBe(((int)StatusCode.InvalidArgument).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await Task.Delay(500);
+        var logged = platform.Ingestion.Output.Skip(before).ToList();
+        logged.ShouldContain(line => line.Contains("not valid protobuf", StringComparison.Ordinal));
+        logged.ShouldNotContain(line => line.Contains("\"LogLevel\":\"Error\"", StringComparison.Ordinal), string.Join('\n', logged));
     }
 
     [Fact]

@@ -86,4 +86,34 @@ public class SubmissionValidationTests
         SubmitArticleHandler.Prepare(Text("Headline\nBody of the report."), Options, Today).Title.ShouldBe("Headline");
         SubmitArticleHandler.Prepare(Text("Headline\nBody.", title: "Given"), Options, Today).Title.ShouldBe("Given");
     }
+
+    [Fact]
+    public void Control_characters_in_url_or_source_are_rejected_naming_the_field()
+    {
+        var nulInUrl = new SubmitArticle("Shelling on Saraqib.", null, null, "https://example.org/a\0b", null, null, null);
+        var newlineInSource = new SubmitArticle("Shelling on Saraqib.", null, null, null, "Orient\nNet", null, null);
+
+        var url = Should.Throw<ArticleRejectedException>(() => SubmitArticleHandler.Prepare(nulInUrl, Options, Today));
+        var source = Should.Throw<ArticleRejectedException>(() => SubmitArticleHandler.Prepare(newlineInSource, Options, Today));
+
+        url.Message.ShouldContain("'url'");
+        url.Message.ShouldContain("U+0000");
+        source.Message.ShouldContain("'sourceName'");
+        source.Message.ShouldContain("U+000A");
+    }
+
+    [Fact]
+    public void Oversized_title_url_and_source_are_rejected_naming_the_limit()
+    {
+        var title = new SubmitArticle("Shelling on Saraqib.", null, new string('t', SubmitArticleHandler.MaxTitleLength + 1), null, null, null, null);
+        var url = new SubmitArticle("Shelling on Saraqib.", null, null, "https://example.org/" + new string('u', SubmitArticleHandler.MaxUrlLength), null, null, null);
+        var source = new SubmitArticle("Shelling on Saraqib.", null, null, null, new string('s', SubmitArticleHandler.MaxSourceNameLength + 1), null, null);
+        var atTheLimits = new SubmitArticle("Shelling on Saraqib.", null, new string('t', SubmitArticleHandler.MaxTitleLength),
+            "https://example.org/" + new string('u', SubmitArticleHandler.MaxUrlLength - 20), new string('s', SubmitArticleHandler.MaxSourceNameLength), null, null);
+
+        Should.Throw<ArticleRejectedException>(() => SubmitArticleHandler.Prepare(title, Options, Today)).Message.ShouldContain("title");
+        Should.Throw<ArticleRejectedException>(() => SubmitArticleHandler.Prepare(url, Options, Today)).Message.ShouldContain("2,048");
+        Should.Throw<ArticleRejectedException>(() => SubmitArticleHandler.Prepare(source, Options, Today)).Message.ShouldContain("'sourceName'");
+        SubmitArticleHandler.Prepare(atTheLimits, Options, Today).Title.Length.ShouldBe(SubmitArticleHandler.MaxTitleLength);
+    }
 }

@@ -20,11 +20,24 @@ public static class Commands
         var path = arguments.Positional.FirstOrDefault() ?? throw new UsageException("submit needs a FILE, a FOLDER or a FILE.jsonl.");
         using var channel = Endpoints.IngestionChannel(arguments);
         var client = new ArticleIngestion.ArticleIngestionClient(channel);
+        var retries = arguments.GetInt("retries", DefaultRetries);
         if (File.Exists(path) && !path.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase))
         {
-            var response = await client.SubmitArticleAsync(FromFile(path, arguments), deadline: DateTime.UtcNow + CallDeadline, cancellationToken: cancellationToken);
-            Console.WriteLine(Describe(response));
-            return 0;
+            var single = FromFile(path, arguments);
+            for (var failure = 1; ; failure++)
+            {
+                try
+                {
+                    var response = await client.SubmitArticleAsync(single, deadline: DateTime.UtcNow + CallDeadline, cancellationToken: cancellationToken);
+                    Console.WriteLine(Describe(response));
+                    return 0;
+                }
+                catch (RpcException e) when (IsWorthRetrying(e.StatusCode) && failure <= retries && !cancellationToken.IsCancellationRequested)
+                {
+                    Console.Error.WriteLine($"the service answered {e.StatusCode} ({e.Status.Detail}); retrying in {Backoff(failure).TotalSeconds:0} s ({failure}/{retries})");
+                    await Task.Delay(Backoff(failure), cancellationToken);
+                }
+            }
         }
         var requests = Directory.Exists(path)
             ? Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories)
@@ -50,13 +63,101 @@ public static class Commands
                 progress.Advance();
             }
         }
-        // One bulk stream: articles are written as they are read, results come back by index as batches are stored.
+        // One enumerator across streams (boxed once): a new stream goes on where the broken one stopped reading.
+        using IEnumerator<(string Name, Func<SubmitArticleRequest> Request)> source = requests.GetEnumerator();
+        // Sent on the current stream and not answered yet, by the stream's index: what a broken stream leaves to send again.
+        var unanswered = new SortedDictionary<long, (string Name, SubmitArticleRequest Request)>();
+        var failures = 0;
+        while (true)
+        {
+            var resend = unanswered.Values.ToList();
+            unanswered.Clear();
+            try
+            {
+                await SubmitOnOneStreamAsync(client, resend, source, unanswered, gate, Rejected, result =>
+                {
+                    failures = 0;
+                    switch (result.Outcome)
+                    {
+                        case SubmitOutcome.Duplicate:
+                            duplicates++;
+                            break;
+                        default:
+                            ingested++;
+                            break;
+                    }
+                    progress.Advance();
+                }, cancellationToken);
+                break;
+            }
+            catch (RpcException e) when (IsWorthRetrying(e.StatusCode) && !cancellationToken.IsCancellationRequested)
+            {
+                failures++;
+                var left = requests.Count - ingested - duplicates - rejected;
+                if (failures > retries)
+                {
+                    progress.Done();
+                    Console.WriteLine($"{ingested} ingested, {duplicates} duplicates, {rejected} rejected, {left} not submitted");
+                    Console.Error.WriteLine($"gave up after {retries} retries: {e.StatusCode}: {e.Status.Detail}. " +
+                        "Run the same command again to submit the rest (what was stored comes back as duplicates).");
+                    return 2;
+                }
+                var delay = Backoff(failures);
+                progress.Note($"the service answered {e.StatusCode} ({e.Status.Detail}); {left} left, retrying in {delay.TotalSeconds:0} s ({failures}/{retries})");
+                await Task.Delay(delay, cancellationToken);
+            }
+        }
+        progress.Done();
+        Console.WriteLine($"{ingested} ingested, {duplicates} duplicates, {rejected} rejected");
+        return rejected == 0 ? 0 : 1;
+    }
+
+    /// <summary>How often <c>platform submit</c> opens a new stream after the service went away (<c>--retries</c>).</summary>
+    public const int DefaultRetries = 6;
+
+    // Outages and overload pass; a rejected request or a bug does not.
+    private static bool IsWorthRetrying(StatusCode code) => code is StatusCode.Unavailable or StatusCode.ResourceExhausted or StatusCode.Aborted;
+
+    /// <summary>1, 2, 4, 8, 16, then 30 s between attempts.</summary>
+    public static TimeSpan Backoff(int failures) => TimeSpan.FromSeconds(Math.Min(30, 1 << Math.Min(failures - 1, 5)));
+
+    /// <summary>
+    /// One bulk stream: first the articles a broken stream left unanswered, then the rest as they are read; results
+    /// come back by index as batches are stored. Throws the stream's <see cref="RpcException"/> when it breaks, with
+    /// <paramref name="unanswered"/> holding what was sent and not answered.
+    /// </summary>
+    private static async Task SubmitOnOneStreamAsync(ArticleIngestion.ArticleIngestionClient client,
+        List<(string Name, SubmitArticleRequest Request)> resend, IEnumerator<(string Name, Func<SubmitArticleRequest> Request)> source,
+        SortedDictionary<long, (string Name, SubmitArticleRequest Request)> unanswered, object gate, Action<string, string> rejected,
+        Action<SubmitArticleResult> answered, CancellationToken cancellationToken)
+    {
         using var call = client.SubmitArticles(deadline: DateTime.UtcNow.AddHours(12), cancellationToken: cancellationToken);
-        var sent = new List<string>();
+        long next = 0;
+        // What the broken stream left stays owed until answered here, even if this stream breaks before sending it.
+        lock (gate)
+        {
+            foreach (var owed in resend)
+            {
+                unanswered[next++] = owed;
+            }
+        }
+        async Task Send(string name, SubmitArticleRequest request)
+        {
+            lock (gate)
+            {
+                unanswered[next++] = (name, request);
+            }
+            await call.RequestStream.WriteAsync(request, cancellationToken);
+        }
         var writing = Task.Run(async () =>
         {
-            foreach (var (name, build) in requests)
+            foreach (var (_, request) in resend)
             {
+                await call.RequestStream.WriteAsync(request, cancellationToken);
+            }
+            while (source.MoveNext())
+            {
+                var (name, build) = source.Current;
                 SubmitArticleRequest request;
                 try
                 {
@@ -64,45 +165,47 @@ public static class Commands
                 }
                 catch (Exception e) when (e is System.Text.Json.JsonException or UsageException or IOException)
                 {
-                    Rejected(name, e.Message);
+                    rejected(name, e.Message);
+                    continue;
+                }
+                await Send(name, request);
+            }
+            await call.RequestStream.CompleteAsync();
+        }, cancellationToken);
+        try
+        {
+            await foreach (var result in call.ResponseStream.ReadAllAsync(cancellationToken))
+            {
+                (string Name, SubmitArticleRequest Request) sent;
+                lock (gate)
+                {
+                    sent = unanswered[result.Index];
+                    unanswered.Remove(result.Index);
+                }
+                if (result.Outcome == SubmitOutcome.Rejected)
+                {
+                    rejected(sent.Name, result.Reason);
                     continue;
                 }
                 lock (gate)
                 {
-                    sent.Add(name);
+                    answered(result);
                 }
-                await call.RequestStream.WriteAsync(request, cancellationToken);
             }
-            await call.RequestStream.CompleteAsync();
-        }, cancellationToken);
-        await foreach (var result in call.ResponseStream.ReadAllAsync(cancellationToken))
-        {
-            string name;
-            lock (gate)
-            {
-                name = sent[(int)result.Index];
-            }
-            switch (result.Outcome)
-            {
-                case SubmitOutcome.Rejected:
-                    Rejected(name, result.Reason);
-                    continue;
-                case SubmitOutcome.Duplicate:
-                    duplicates++;
-                    break;
-                default:
-                    ingested++;
-                    break;
-            }
-            lock (gate)
-            {
-                progress.Advance();
-            }
+            await writing;
         }
-        await writing;
-        progress.Done();
-        Console.WriteLine($"{ingested} ingested, {duplicates} duplicates, {rejected} rejected");
-        return rejected == 0 ? 0 : 1;
+        catch (RpcException)
+        {
+            // The writer stops at the broken stream too; what it sent is in unanswered either way.
+            try
+            {
+                await writing;
+            }
+            catch (Exception e) when (e is RpcException or InvalidOperationException or OperationCanceledException or IOException)
+            {
+            }
+            throw;
+        }
     }
 
     private static SubmitArticleRequest FromFile(string file, Arguments arguments)

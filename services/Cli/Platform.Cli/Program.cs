@@ -5,9 +5,12 @@ const string Usage = """
     platform — command line for Platform
 
     platform submit FILE|FOLDER|FILE.jsonl [--title T] [--url U] [--source S] [--language ar|en]
-                         [--published YYYY-MM-DD] [--ingestion http://127.0.0.1:5102]
+                         [--published YYYY-MM-DD] [--retries N] [--ingestion http://127.0.0.1:5102]
         Submits one article (.txt as text, .html/.htm as HTML), every such file of a folder, or each line of a
         JSONL file (text or html, title, url, source, language, published); prints ingested/duplicate/rejected.
+        While the service is unavailable it retries (1, 2, 4, 8, 16, 30 s; --retries, default 6, counted
+        since the last article answered) and sends again what was not answered; then it prints what was
+        and was not submitted and exits 2.
     platform watch [--event-type TYPE] [--bbox minLat,minLon,maxLat,maxLon] [--from POSITION] [--json]
         Prints new and changed incidents as they are recorded, until Ctrl-C.
     platform export --output FILE.jsonl [--from POSITION] [--type incident_reported,...]

@@ -27,6 +27,13 @@ public static class MessagingExtensions
             .Validate(options => Uri.TryCreate(options.RabbitMq, UriKind.Absolute, out var uri) && uri.Scheme is "amqp" or "amqps",
                 $"ConnectionStrings:{ConnectionStringName} must be an amqp:// or amqps:// URI (environment variable ConnectionStrings__{ConnectionStringName})")
             .ValidateOnStart();
+        // Ready only while the broker answers. MassTransit's own check watches receive endpoints only, so a service that
+        // just publishes (Ingestion's outbox) would stay ready through a broker outage: this one opens a channel on a
+        // connection of its own (recovered automatically after an outage) each time it is asked.
+        builder.Services.AddSingleton<BrokerProbeConnection>();
+        builder.Services.AddHealthChecks().AddRabbitMQ(
+            provider => provider.GetRequiredService<BrokerProbeConnection>().GetAsync(),
+            name: "rabbitmq", tags: [ServiceDefaultsExtensions.ReadyTag], timeout: TimeSpan.FromSeconds(3));
         builder.Services.AddMassTransit(bus =>
         {
             bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(serviceName, includeNamespace: false));
@@ -81,3 +88,42 @@ public sealed class MessagingOptions
 
 /// <summary>A message that no retry can fix (it breaks a contract rule); it goes straight to the error queue.</summary>
 public sealed class PermanentMessageException(string message) : Exception(message);
+
+/// <summary>The readiness check's own broker connection: opened on first use, and again after a failed attempt.</summary>
+public sealed class BrokerProbeConnection(Microsoft.Extensions.Options.IOptions<MessagingOptions> options) : IAsyncDisposable
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private RabbitMQ.Client.IConnection? _connection;
+
+    public async Task<RabbitMQ.Client.IConnection> GetAsync()
+    {
+        if (_connection is { } open)
+        {
+            return open;
+        }
+        await _gate.WaitAsync();
+        try
+        {
+            return _connection ??= await new RabbitMQ.Client.ConnectionFactory
+            {
+                Uri = new Uri(options.Value.RabbitMq),
+                ClientProvidedName = "readiness-probe",
+                AutomaticRecoveryEnabled = true,
+                RequestedConnectionTimeout = TimeSpan.FromSeconds(3),
+            }.CreateConnectionAsync();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_connection is { } connection)
+        {
+            await connection.DisposeAsync();
+        }
+        _gate.Dispose();
+    }
+}

@@ -3,6 +3,7 @@ using MassTransit.Logging;
 using MassTransit.Monitoring;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -34,6 +35,8 @@ public static class ServiceDefaultsExtensions
         builder.ConfigureOpenTelemetry();
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), ["live"]);
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<HttpFailureHandler>();
         builder.Services.AddOptions<GrpcLimitOptions>().BindConfiguration(GrpcLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddGrpc(options =>
         {
@@ -88,11 +91,25 @@ public static class ServiceDefaultsExtensions
         }
     }
 
-    /// <summary>Maps /health/live, /health/ready, the gRPC health service and gRPC reflection.</summary>
+    /// <summary>
+    /// The HTTP failure handler, /health/live (the process runs), /health/ready (every dependency answers; 503 with
+    /// each check's state otherwise), the gRPC health service and gRPC reflection.
+    /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
+        app.UseExceptionHandler();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = check => check.Tags.Contains("live") });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions());
+        // Ready means every dependency answers: a degraded check (the bus reconnecting to RabbitMQ) is not ready.
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions
+        {
+            ResultStatusCodes =
+            {
+                [HealthStatus.Healthy] = StatusCodes.Status200OK,
+                [HealthStatus.Degraded] = StatusCodes.Status503ServiceUnavailable,
+                [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
+            },
+            ResponseWriter = HealthReportWriter.WriteAsync,
+        });
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         return app;

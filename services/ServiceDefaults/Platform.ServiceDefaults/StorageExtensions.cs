@@ -26,6 +26,11 @@ public static class StorageExtensions
             .Validate(options => options.Postgres.Length > 0,
                 "The setting 'ConnectionStrings:Postgres' is required (environment variable 'ConnectionStrings__Postgres').")
             .ValidateOnStart();
+        // Ready only while PostgreSQL answers: a load balancer or orchestrator stops sending requests during an outage.
+        builder.Services.AddHealthChecks().AddNpgSql(
+            provider => provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<StorageOptions>>().Value.Postgres,
+            name: "postgresql", failureStatus: Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Unhealthy,
+            tags: [ServiceDefaultsExtensions.ReadyTag], timeout: TimeSpan.FromSeconds(3));
         return builder.Services.AddMarten(provider =>
             {
                 var storage = provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<StorageOptions>>().Value;

@@ -190,7 +190,44 @@ public sealed class SubmitArticleHandler(IDocumentStore store, TimeProvider cloc
         }
 
         var title = Blank(command.Title) is { } given ? ArticleNormalizer.Normalize(given) : FirstLine(text);
+        if (title.Length > MaxTitleLength)
+        {
+            throw new ArticleRejectedException($"The title is {title.Length:N0} characters; the limit is {MaxTitleLength:N0}.");
+        }
+        CheckField("url", command.Url, MaxUrlLength);
+        CheckField("sourceName", command.SourceName, MaxSourceNameLength);
         return new PreparedArticle(text, title, language, publishedOn);
+    }
+
+    /// <summary>The longest title kept (after normalisation): a headline, not a second article.</summary>
+    public const int MaxTitleLength = 1_000;
+
+    /// <summary>The longest URL accepted (what browsers and servers commonly handle).</summary>
+    public const int MaxUrlLength = 2_048;
+
+    /// <summary>The longest source name accepted.</summary>
+    public const int MaxSourceNameLength = 200;
+
+    // URL and source name are stored as given (trimmed): control characters in them are a client's error, and
+    // PostgreSQL refuses a NUL in text outright, so they are rejected here with the field's name.
+    private static void CheckField(string name, string? value, int maxLength)
+    {
+        if (Blank(value) is not { } given)
+        {
+            return;
+        }
+        if (given.Length > maxLength)
+        {
+            throw new ArticleRejectedException($"'{name}' is {given.Length:N0} characters; the limit is {maxLength:N0}.");
+        }
+        for (var at = 0; at < given.Length; at++)
+        {
+            if (char.IsControl(given[at]))
+            {
+                throw new ArticleRejectedException(
+                    $"'{name}' holds a control character (U+{(int)given[at]:X4} at position {at}); send it without control characters.");
+            }
+        }
     }
 
     // ISO 8601 only: "01/02/2020" is 1 February in one country and 2 January in another.
