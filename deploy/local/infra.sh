@@ -6,8 +6,8 @@
 #
 # Usage: deploy/local/infra.sh <command>
 #   install  install postgresql-15, rabbitmq-server and curl if missing (root)
-#   start    install if missing, start both (no-op if running), print settings
-#   stop     stop both and the private epmd
+#   start [postgres|rabbitmq]  install if missing, start both or one (no-op if running), print settings
+#   stop [postgres|rabbitmq]   stop both (and the private epmd) or one
 #   status   print running/stopped for each; exit 0 only if both run
 #   env      print connection settings: eval "$(deploy/local/infra.sh env)"
 #
@@ -366,22 +366,31 @@ EOF
   printf 'export PLATFORM_INFRA_DIR=%q\n' "$INFRA_DIR"
 }
 
+# The optional component lets a test restart one of them under load (the chaos test does).
+require_component() {
+  [[ -z $1 || $1 == postgres || $1 == rabbitmq ]] || die "unknown component '$1' (postgres or rabbitmq)"
+}
+
 cmd_start() {
+  local component="${1:-}"
+  require_component "$component"
   cmd_install
   require_root start
   local t0 noop=""
   t0="$(now_ms)"
   pg_pid >/dev/null && rmq_pid >/dev/null && noop=" (both were already running; nothing started)"
-  pg_start
-  rmq_start
+  [[ $component == rabbitmq ]] || pg_start
+  [[ $component == postgres ]] || rmq_start
   log "infrastructure ready in $(($(now_ms) - t0)) ms$noop"
   print_env
 }
 
 cmd_stop() {
+  local component="${1:-}"
+  require_component "$component"
   require_root stop
-  rmq_stop
-  pg_stop
+  [[ $component == postgres ]] || rmq_stop
+  [[ $component == rabbitmq ]] || pg_stop
 }
 
 cmd_status() {
@@ -409,8 +418,8 @@ usage() { sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed -n 's/^# \{0,1\}//p'
 
 case "${1:-}" in
   install) cmd_install ;;
-  start) cmd_start ;;
-  stop) cmd_stop ;;
+  start) cmd_start "${2:-}" ;;
+  stop) cmd_stop "${2:-}" ;;
   status) cmd_status ;;
   env) print_env ;;
   -h | --help | help) usage ;;

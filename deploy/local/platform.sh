@@ -8,6 +8,8 @@
 #   down    stop the four services, then PostgreSQL and RabbitMQ
 #   status  show what runs
 #   test    start the infrastructure if needed, run every test, print "N passed, N failed"
+#   chaos [ARTICLES] [RATE]  the chaos test with that many articles (default 10000 at 50/s): every service
+#           SIGKILLed and restarted, RabbitMQ restarted and killed, PostgreSQL restarted, under load; prints its report
 #
 # Settings (environment variable [default]):
 #   PLATFORM_SHARED_DIR  [<repo>/../shared]  shared data (gazetteer, gold articles)
@@ -189,11 +191,31 @@ cmd_test() {
   return "$status"
 }
 
+cmd_chaos() {
+  require_dotnet
+  require_shared
+  local articles=${1:-10000} rate=${2:-50} status
+  [[ $articles =~ ^[0-9]+$ && $rate =~ ^[0-9]+$ ]] || die "usage: platform.sh chaos [ARTICLES] [RATE]"
+  "$INFRA" start >/dev/null
+  infra_env
+  mkdir -p "$RUN_DIR"
+  set +e
+  PLATFORM_CHAOS_ARTICLES=$articles PLATFORM_CHAOS_RATE=$rate \
+    dotnet test "$ROOT/tests/Platform.EndToEnd.Tests" -c "$CONFIGURATION" --nologo \
+      --filter "FullyQualifiedName~Platform.EndToEnd.Tests.ChaosTests" >"$RUN_DIR/chaos-output.log" 2>&1
+  status=$?
+  set -e
+  cat "$RUN_DIR/chaos-$articles.txt" 2>/dev/null || tail -n 40 "$RUN_DIR/chaos-output.log" >&2
+  ((status == 0)) && log "chaos test passed" || log "chaos test FAILED; see $RUN_DIR/chaos-output.log"
+  return "$status"
+}
+
 case "${1:-}" in
+  chaos) shift; cmd_chaos "$@" ;;
   demo) cmd_demo ;;
   up) cmd_up ;;
   down) cmd_down ;;
   status) cmd_status ;;
   test) cmd_test ;;
-  *) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

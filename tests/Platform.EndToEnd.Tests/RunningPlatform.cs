@@ -6,12 +6,12 @@ using Platform.Testing;
 namespace Platform.EndToEnd.Tests;
 
 /// <summary>The four services as processes on a PostgreSQL schema prefix and a RabbitMQ vhost of their own.</summary>
-public sealed class RunningPlatform : IAsyncLifetime
+public sealed class RunningPlatform(InfrastructureEndpoints? endpoints = null) : IAsyncLifetime
 {
     private readonly List<ServiceProcess> _services = [];
     private readonly List<GrpcChannel> _channels = [];
 
-    public IsolatedInfrastructure Infrastructure { get; } = new();
+    public IsolatedInfrastructure Infrastructure { get; } = new(endpoints);
     public ServiceProcess Ingestion => _services[0];
     public ServiceProcess Extraction => _services[1];
     public ServiceProcess Geocoding => _services[2];
@@ -64,6 +64,16 @@ public sealed class RunningPlatform : IAsyncLifetime
         }
         _services[1] = ServiceProcess.Start("extraction", "Extraction", environment);
         await _services[1].WaitUntilReadyAsync(TimeSpan.FromSeconds(90));
+    }
+
+    /// <summary>SIGKILLs one service and starts it again on the same ports; returns once it is ready.</summary>
+    public async Task KillAndStartAgainAsync(ServiceProcess service, TimeSpan readyWithin)
+    {
+        var index = _services.IndexOf(service);
+        await service.KillAsync();
+        await service.DisposeAsync();
+        _services[index] = service.StartAgain();
+        await _services[index].WaitUntilReadyAsync(readyWithin);
     }
 
     public GrpcChannel Channel(ServiceProcess service)

@@ -11,6 +11,8 @@ public sealed class ServiceProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
+    private readonly string _project;
+    private readonly IReadOnlyDictionary<string, string> _environment;
 
     public string Name { get; }
     public int HttpPort { get; }
@@ -23,11 +25,12 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
-    private ServiceProcess(string name, string project, IReadOnlyDictionary<string, string> environment)
+    private ServiceProcess(string name, string project, IReadOnlyDictionary<string, string> environment, (int Http, int Grpc)? ports = null)
     {
         Name = name;
-        HttpPort = FreePort();
-        GrpcPort = FreePort();
+        _project = project;
+        _environment = environment;
+        (HttpPort, GrpcPort) = ports ?? (FreePort(), FreePort());
         var folder = Path.Combine(RepositoryPaths.Root, "services", project, $"Platform.{project}", "bin", RepositoryPaths.BuildConfiguration, "net10.0");
         var assembly = Path.Combine(folder, $"Platform.{project}.dll");
         if (!File.Exists(assembly))
@@ -69,6 +72,19 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public static ServiceProcess Start(string name, string project, IReadOnlyDictionary<string, string> environment) =>
         new(name, project, environment);
+
+    /// <summary>SIGKILL: no shutdown hooks, no draining, no acknowledgements; what a power cut or the OOM killer does.</summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+            await _process.WaitForExitAsync();
+        }
+    }
+
+    /// <summary>The same service started again on the same ports and settings (clients keep their addresses).</summary>
+    public ServiceProcess StartAgain() => new(Name, _project, _environment, (HttpPort, GrpcPort));
 
     /// <summary>Waits for /health/ready; fails with the service's output when it does not come up.</summary>
     public async Task WaitUntilReadyAsync(TimeSpan timeout)

@@ -79,10 +79,7 @@ internal static class PipelineLoad
                     foreach (var i in mine)
                     {
                         var article = articles[i];
-                        await call.RequestStream.WriteAsync(new SubmitArticleRequest
-                        {
-                            Text = article.Text, Title = article.Title, Language = article.Language, PublishedOn = article.Published, SourceName = "load",
-                        });
+                        await call.RequestStream.WriteAsync(PacedSubmission.Request(article, "load"));
                     }
                     await call.RequestStream.CompleteAsync();
                 });
@@ -110,21 +107,14 @@ internal static class PipelineLoad
                 {
                     if (options.Rate is not null)
                     {
-                        var due = interval * i - clock.Elapsed;
-                        if (due > TimeSpan.Zero)
-                        {
-                            await Task.Delay(due);
-                        }
+                        await PacedSubmission.WhenDueAsync(i, interval, clock);
                     }
                     var article = articles[i];
                     for (var attempt = 1; ; attempt++)
                     {
                         try
                         {
-                            var response = await ingestion.SubmitArticleAsync(new SubmitArticleRequest
-                            {
-                                Text = article.Text, Title = article.Title, Language = article.Language, PublishedOn = article.Published, SourceName = "load",
-                            }, deadline: DateTime.UtcNow.AddSeconds(60));
+                            var response = await ingestion.SubmitArticleAsync(PacedSubmission.Request(article, "load"), deadline: DateTime.UtcNow.AddSeconds(60));
                             acceptedAt[response.ArticleId] = Stopwatch.GetTimestamp();
                             ids[i] = response.ArticleId;
                             break;

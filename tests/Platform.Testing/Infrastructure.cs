@@ -24,9 +24,20 @@ public static class Infrastructure
         : "http://127.0.0.1:55673/");
 
     /// <summary>The amqp URI of a virtual host.</summary>
-    public static Uri RabbitMqFor(string virtualHost) => new UriBuilder(RabbitMq) { Path = "/" + Uri.EscapeDataString(virtualHost) }.Uri;
+    public static Uri RabbitMqFor(string virtualHost) => InfrastructureEndpoints.Shared.RabbitMqFor(virtualHost);
 
-    public static HttpClient ManagementClient()
+    public static HttpClient ManagementClient() => InfrastructureEndpoints.Shared.ManagementClient();
+}
+
+/// <summary>Where a PostgreSQL and a RabbitMQ answer: the shared ones by default, or a private pair (the chaos test's).</summary>
+public sealed record InfrastructureEndpoints(string Postgres, Uri RabbitMq, Uri RabbitMqManagement)
+{
+    public static InfrastructureEndpoints Shared { get; } = new(Infrastructure.Postgres, Infrastructure.RabbitMq, Infrastructure.RabbitMqManagement);
+
+    /// <summary>The amqp URI of a virtual host.</summary>
+    public Uri RabbitMqFor(string virtualHost) => new UriBuilder(RabbitMq) { Path = "/" + Uri.EscapeDataString(virtualHost) }.Uri;
+
+    public HttpClient ManagementClient()
     {
         var userInfo = Uri.UnescapeDataString(RabbitMq.UserInfo);
         var client = new HttpClient { BaseAddress = RabbitMqManagement, Timeout = TimeSpan.FromSeconds(30) };
@@ -36,8 +47,10 @@ public static class Infrastructure
 }
 
 /// <summary>A PostgreSQL schema and a RabbitMQ virtual host of its own for one test class, removed afterwards.</summary>
-public sealed class IsolatedInfrastructure : IAsyncLifetime
+public sealed class IsolatedInfrastructure(InfrastructureEndpoints? endpoints = null) : IAsyncLifetime
 {
+    public InfrastructureEndpoints Endpoints { get; } = endpoints ?? InfrastructureEndpoints.Shared;
+
     public string Name { get; } = "t" + Guid.NewGuid().ToString("N")[..12];
 
     /// <summary>Prefix for Marten schemas (each service adds its own suffix).</summary>
@@ -45,9 +58,9 @@ public sealed class IsolatedInfrastructure : IAsyncLifetime
 
     public string VirtualHost => Name;
 
-    public Uri RabbitMq => Infrastructure.RabbitMqFor(VirtualHost);
+    public Uri RabbitMq => Endpoints.RabbitMqFor(VirtualHost);
 
-    public string Postgres => Infrastructure.Postgres;
+    public string Postgres => Endpoints.Postgres;
 
     private readonly List<string> _schemas = [];
 
@@ -60,10 +73,10 @@ public sealed class IsolatedInfrastructure : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        using var client = Infrastructure.ManagementClient();
+        using var client = Endpoints.ManagementClient();
         var response = await client.PutAsync($"api/vhosts/{Uri.EscapeDataString(VirtualHost)}", null);
         response.EnsureSuccessStatusCode();
-        var user = Uri.UnescapeDataString(Infrastructure.RabbitMq.UserInfo).Split(':')[0];
+        var user = Uri.UnescapeDataString(Endpoints.RabbitMq.UserInfo).Split(':')[0];
         var permissions = new StringContent("""{"configure":".*","write":".*","read":".*"}""", Encoding.UTF8, "application/json");
         (await client.PutAsync($"api/permissions/{Uri.EscapeDataString(VirtualHost)}/{Uri.EscapeDataString(user)}", permissions))
             .EnsureSuccessStatusCode();
@@ -71,7 +84,7 @@ public sealed class IsolatedInfrastructure : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        using (var client = Infrastructure.ManagementClient())
+        using (var client = Endpoints.ManagementClient())
         {
             await client.DeleteAsync($"api/vhosts/{Uri.EscapeDataString(VirtualHost)}");
         }

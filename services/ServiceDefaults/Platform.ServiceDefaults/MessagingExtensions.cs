@@ -109,6 +109,8 @@ public sealed class BrokerProbeConnection(Microsoft.Extensions.Options.IOptions<
                 Uri = new Uri(options.Value.RabbitMq),
                 ClientProvidedName = "readiness-probe",
                 AutomaticRecoveryEnabled = true,
+                // The default 5 s left a service unready for up to 5 s after the broker came back (chaos test).
+                NetworkRecoveryInterval = TimeSpan.FromSeconds(1),
                 RequestedConnectionTimeout = TimeSpan.FromSeconds(3),
             }.CreateConnectionAsync();
         }
