@@ -20,9 +20,13 @@
 #   PLATFORM_EPMD_PORT         [55675]  private epmd
 #   PLATFORM_RABBIT_NODE       [platform@localhost]
 #   PLATFORM_PG_SHARED_BUFFERS [1GB]    PostgreSQL shared_buffers
-# Credentials: PostgreSQL role "platform" (superuser) / password "platform",
-# database "platform"; RabbitMQ user "platform" / "platform", administrator
-# with full permissions on vhost "/". install/start/stop need root.
+# Credentials: PostgreSQL role "platform" (superuser: the tests create and drop
+# schemas and roles), database "platform"; RabbitMQ user "platform",
+# administrator with full permissions on vhost "/" (the tests create vhosts);
+# no RabbitMQ guest user. Passwords, and the key the services check access
+# tokens with, are random, made on first start and kept (mode 600) in
+# $PLATFORM_INFRA_DIR/secrets; `env` prints them. install/start/stop/env need root
+# (or the owner of that directory).
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -47,6 +51,7 @@ RMQ_LOG_DIR="$RMQ_DIR/log"
 RMQ_PID_FILE="$RMQ_DIR/rabbitmq.pid"
 EPMD_PID_FILE="$RMQ_DIR/epmd.pid"
 MGMT_URL="http://127.0.0.1:$MGMT_PORT"
+SECRETS_DIR="$INFRA_DIR/secrets"
 
 log() { printf '[infra] %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -108,6 +113,24 @@ require_free_port() {  # port, what, env var to change it
 
 require_root() { ((EUID == 0)) || die "'$1' must run as root (PostgreSQL runs as the postgres OS user)."; }
 
+# ---------------------------------------------------------------- secrets ---
+# Prints secret $1, making it on first use: 48 hex digits (192 bits), so it
+# needs no quoting in a URI or a connection string.
+secret() {
+  local file="$SECRETS_DIR/$1"
+  if [[ ! -s $file ]]; then
+    (umask 077 && mkdir -p "$SECRETS_DIR" && od -An -tx1 -N24 /dev/urandom | tr -d ' \n' >"$file") \
+      || die "cannot write $file"
+  fi
+  [[ -r $file ]] || die "cannot read $file: run as root or as the owner of $SECRETS_DIR"
+  cat "$file"
+}
+pg_password() { secret postgres-password; }
+rmq_password() { secret rabbitmq-password; }
+jwt_key() { secret jwt-signing-key; }
+# curl reads the credentials from stdin, so they never show in a process list.
+mgmt_curl() { printf 'user = "platform:%s"\n' "$(rmq_password)" | curl -K - "$@"; }
+
 # ---------------------------------------------------------------- install ---
 cmd_install() {
   local -a missing=()
@@ -161,20 +184,19 @@ EOF
   chown postgres:postgres "$PG_DATA/platform.conf"
 }
 
-pg_bootstrap() {  # idempotent: role and database "platform"
-  as_postgres "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$PG_SOCK_DIR" -p "$PG_PORT" \
-    -U postgres -d postgres >/dev/null <<'SQL'
-DO $$
-BEGIN
-  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'platform') THEN
-    CREATE ROLE platform LOGIN SUPERUSER PASSWORD 'platform';
-  ELSE
-    ALTER ROLE platform LOGIN SUPERUSER PASSWORD 'platform';
-  END IF;
-END $$;
+pg_bootstrap() {  # idempotent: role and database "platform", the password from the secrets directory
+  # The password travels as a psql variable on stdin (not on a command line).
+  local sql
+  sql="$(cat <<'SQL'
+SELECT format('CREATE ROLE platform LOGIN SUPERUSER PASSWORD %L', :'password')
+WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'platform') \gexec
+SELECT format('ALTER ROLE platform LOGIN SUPERUSER PASSWORD %L', :'password') \gexec
 SELECT 'CREATE DATABASE platform OWNER platform'
 WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'platform') \gexec
 SQL
+)"
+  printf '\\set password %s\n%s\n' "$(pg_password)" "$sql" \
+    | as_postgres "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$PG_SOCK_DIR" -p "$PG_PORT" -U postgres -d postgres >/dev/null
 }
 
 pg_start() {
@@ -234,7 +256,7 @@ rmqctl() { env "${RMQ_ENV[@]}" "$RMQ_BIN/rabbitmqctl" -n "$RABBIT_NODE" "$@"; }
 # pid file was deleted under a running node, e.g. by `git clean -fdx`.
 rmq_pid() { live_pid_from "$RMQ_PID_FILE" beam.smp || pgrep -o -f "/beam\.smp .* -home $RMQ_DIR/home( |\$)"; }
 mgmt_answers() { [[ "$(curl -s -o /dev/null -w '%{http_code}' "$MGMT_URL/api/overview")" != 000 ]]; }
-mgmt_ok() { curl -fsS -o /dev/null -u platform:platform "$MGMT_URL/api/overview"; }
+mgmt_ok() { mgmt_curl -fsS -o /dev/null "$MGMT_URL/api/overview"; }
 # Our epmd is started with `-port N`, which tells it apart from a system epmd.
 epmd_pid() { pgrep -o -f "^([^ ]*/)?epmd -port $EPMD_PORT( |\$)"; }
 
@@ -269,6 +291,7 @@ rmq_prepare() {
   cat >"$RMQ_DIR/rabbitmq.conf" <<EOF
 # Written by deploy/local/infra.sh on every start.
 listeners.tcp.default = 127.0.0.1:$RABBIT_PORT
+loopback_users.guest = true
 management.tcp.ip = 127.0.0.1
 management.tcp.port = $MGMT_PORT
 EOF
@@ -321,8 +344,10 @@ rmq_start() {
 
 rmq_user_ok() {  # platform is an administrator with full permissions on vhost /
   local me perms k
-  me="$(curl -fsS -u platform:platform "$MGMT_URL/api/whoami" 2>/dev/null)" || return 1
-  perms="$(curl -fsS -u platform:platform "$MGMT_URL/api/permissions/%2F/platform" 2>/dev/null)" || return 1
+  me="$(mgmt_curl -fsS "$MGMT_URL/api/whoami" 2>/dev/null)" || return 1
+  perms="$(mgmt_curl -fsS "$MGMT_URL/api/permissions/%2F/platform" 2>/dev/null)" || return 1
+  # No guest: it is an administrator with a well-known password (loopback-only, but still).
+  [[ "$(mgmt_curl -s -o /dev/null -w '%{http_code}' "$MGMT_URL/api/users/guest")" == 404 ]] || return 1
   [[ $me == *'"administrator"'* ]] || return 1
   for k in configure write read; do
     [[ $perms == *"\"$k\":\".*\""* ]] || return 1
@@ -332,9 +357,11 @@ rmq_user_ok() {  # platform is an administrator with full permissions on vhost /
 rmq_bootstrap() {  # the quick HTTP check above avoids three slow CLI calls
   rmq_user_ok && return 0
   log "configuring RabbitMQ user platform (administrator, full permissions on /)"
-  rmqctl -q add_user platform platform >/dev/null 2>&1 || rmqctl -q change_password platform platform >/dev/null
+  # rabbitmqctl takes the password as an argument only; it runs for a moment, as root, on this machine.
+  rmqctl -q add_user platform "$(rmq_password)" >/dev/null 2>&1 || rmqctl -q change_password platform "$(rmq_password)" >/dev/null
   rmqctl -q set_user_tags platform administrator >/dev/null
   rmqctl -q set_permissions -p / platform '.*' '.*' '.*' >/dev/null
+  rmqctl -q delete_user guest >/dev/null 2>&1 || true
 }
 
 rmq_stop() {
@@ -353,8 +380,9 @@ rmq_stop() {
 # --------------------------------------------------------------- commands ---
 print_env() {
   cat <<EOF
-export PLATFORM_POSTGRES="Host=127.0.0.1;Port=$PG_PORT;Database=platform;Username=platform;Password=platform"
-export PLATFORM_RABBITMQ="amqp://platform:platform@127.0.0.1:$RABBIT_PORT/"
+export PLATFORM_POSTGRES="Host=127.0.0.1;Port=$PG_PORT;Database=platform;Username=platform;Password=$(pg_password)"
+export PLATFORM_RABBITMQ="amqp://platform:$(rmq_password)@127.0.0.1:$RABBIT_PORT/"
+export PLATFORM_JWT_SIGNING_KEY=$(jwt_key)
 export PLATFORM_RABBITMQ_MANAGEMENT="http://127.0.0.1:$MGMT_PORT/"
 export PLATFORM_PG_PORT=$PG_PORT
 export PLATFORM_RABBIT_PORT=$RABBIT_PORT

@@ -15,8 +15,9 @@
 #   PLATFORM_SHARED_DIR  [<repo>/../shared]  shared data (gazetteer, gold articles)
 #   PLATFORM_RUN_DIR     [<repo>/.local/run] service logs and PID files
 #   plus the infrastructure settings listed in infra.sh.
-# Service ports: ingestion 5101 (HTTP) / 5102 (gRPC), extraction 5201/5202, geocoding 5301/5302,
-# query 5401/5402, all on 127.0.0.1 (see each service's appsettings.json).
+# Service ports, all on 127.0.0.1 (see each service's appsettings.json): ingestion 5101 (HTTP API) and 5102
+# (gRPC), query 5402 (gRPC); health on a management port of each: 5103, 5203, 5303, 5403.
+# The APIs need an access token: platform token --scopes submit,read,admin (PLATFORM_JWT_SIGNING_KEY from infra.sh env).
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -36,9 +37,9 @@ project_of() { # ingestion -> Ingestion
   echo "${name^}"
 }
 
-http_port_of() {
+management_port_of() {
   case $1 in
-    ingestion) echo 5101 ;; extraction) echo 5201 ;; geocoding) echo 5301 ;; query) echo 5401 ;;
+    ingestion) echo 5103 ;; extraction) echo 5203 ;; geocoding) echo 5303 ;; query) echo 5403 ;;
   esac
 }
 
@@ -54,6 +55,7 @@ infra_env() {
   eval "$("$INFRA" env)"
   export ConnectionStrings__Postgres="$PLATFORM_POSTGRES"
   export ConnectionStrings__RabbitMq="$PLATFORM_RABBITMQ"
+  export Auth__Jwt__SigningKey="$PLATFORM_JWT_SIGNING_KEY"
 }
 
 build() {
@@ -92,7 +94,7 @@ start_service() {
 
 wait_ready() {
   local name=$1 port deadline
-  port=$(http_port_of "$name")
+  port=$(management_port_of "$name")
   deadline=$((SECONDS + 90))
   until curl -fsS "http://127.0.0.1:$port/health/ready" >/dev/null 2>&1; do
     if ! pid_alive "$RUN_DIR/$name.pid"; then
@@ -102,7 +104,7 @@ wait_ready() {
     ((SECONDS < deadline)) || { tail -n 30 "$RUN_DIR/$name.log" >&2; die "$name not ready after 90 s"; }
     sleep 0.3
   done
-  log "$name ready on http://127.0.0.1:$port (gRPC on $((port + 1)))"
+  log "$name ready (health on http://127.0.0.1:$port/health/ready)"
 }
 
 stop_service() {
@@ -140,7 +142,7 @@ cmd_status() {
   local name
   for name in "${SERVICES[@]}"; do
     if pid_alive "$RUN_DIR/$name.pid"; then
-      echo "$name: running (pid $(cat "$RUN_DIR/$name.pid"), http://127.0.0.1:$(http_port_of "$name"))"
+      echo "$name: running (pid $(cat "$RUN_DIR/$name.pid"), health http://127.0.0.1:$(management_port_of "$name")/health/ready)"
     else
       echo "$name: stopped"
     fi
@@ -151,6 +153,9 @@ cmd_status() {
 cmd_demo() {
   cmd_up
   local cli="$ROOT/services/Cli/Platform.Cli/bin/$CONFIGURATION/net10.0/platform.dll" submitted article
+  # A token for the demo's calls, signed with the key the services check (infra.sh made it).
+  PLATFORM_TOKEN=$(dotnet "$cli" token --scopes submit,read --hours 1)
+  export PLATFORM_TOKEN
   log "submitting $SAMPLE"
   submitted=$(dotnet "$cli" submit "$SAMPLE" --published 2020-02-04 --source "Platform sample" --url "https://example.org/platform-sample")
   echo "$submitted"

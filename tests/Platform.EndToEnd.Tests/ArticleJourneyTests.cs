@@ -287,7 +287,7 @@ public sealed partial class ArticleJourneyTests(RunningPlatform platform) : ICla
     [Fact]
     public async Task Http_submission_answers_created_then_duplicate_and_rejects_bad_bodies_with_reasons()
     {
-        using var http = new HttpClient { BaseAddress = platform.Ingestion.HttpAddress };
+        using var http = platform.Ingestion.HttpApi();
         var body = new { text = "Hundreds of people demonstrated in the city of Manbij on Friday.", publishedOn = "2023-08-25", url = "https://example.org/manbij" };
 
         var created = await http.PostAsJsonAsync("/articles", body);
@@ -313,6 +313,72 @@ public sealed partial class ArticleJourneyTests(RunningPlatform platform) : ICla
 
         var incidents = await IncidentsOfAsync(createdBody.GetProperty("articleId").GetString()!, PipelineTimeout);
         incidents.ShouldContain(i => i.EventType == "Protests" && i.Place.GeonameId == 167357, platform.Diagnostics());
+    }
+
+    [Fact]
+    public async Task Submitting_needs_a_token_with_the_submit_scope_over_HTTP_and_gRPC_and_reprocessing_needs_admin()
+    {
+        var body = new { text = $"Shelling hit the town of Saraqib on Monday ({Guid.NewGuid():N}).", publishedOn = "2021-03-02" };
+        var expiredToken = Platform.Cli.AccessTokens.Create(TestSecurity.SigningKey, ["submit"], TimeSpan.FromMinutes(5), now: DateTime.UtcNow.AddHours(-1));
+        using var anonymous = platform.Ingestion.HttpApi(token: "");
+        using var expired = platform.Ingestion.HttpApi(expiredToken);
+        using var reader = platform.Ingestion.HttpApi(TestSecurity.Token("read"));
+        using var submitter = platform.Ingestion.HttpApi(TestSecurity.Token("submit"));
+
+        var withoutToken = await anonymous.PostAsJsonAsync("/articles", body);
+        var withExpiredToken = await expired.PostAsJsonAsync("/articles", body);
+        var withReadScope = await reader.PostAsJsonAsync("/articles", body);
+        var withSubmitScope = await submitter.PostAsJsonAsync("/articles", body);
+
+        withoutToken.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        withoutToken.Headers.WwwAuthenticate.ToString().ShouldStartWith("Bearer");
+        withExpiredToken.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        withExpiredToken.Headers.WwwAuthenticate.ToString().ShouldContain("expired");
+        withReadScope.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        withSubmitScope.StatusCode.ShouldBe(HttpStatusCode.Created);
+        var articleId = (await withSubmitScope.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("articleId").GetString();
+
+        async Task<StatusCode> GrpcStatusAsync(string? token, Func<ArticleIngestion.ArticleIngestionClient, Task> call)
+        {
+            using var channel = Platform.Cli.AccessTokens.Channel(platform.Ingestion.GrpcAddress, token);
+            try
+            {
+                await call(new ArticleIngestion.ArticleIngestionClient(channel));
+                return StatusCode.OK;
+            }
+            catch (RpcException e)
+            {
+                return e.StatusCode;
+            }
+        }
+        Task Submit(ArticleIngestion.ArticleIngestionClient client) => client.SubmitArticleAsync(
+            new SubmitArticleRequest { Text = $"Clashes near Jarjanaz ({Guid.NewGuid():N}).", PublishedOn = "2021-03-02" }, deadline: DateTime.UtcNow.AddSeconds(30)).ResponseAsync;
+        Task Reprocess(ArticleIngestion.ArticleIngestionClient client) => client.ReprocessArticlesAsync(
+            new ReprocessArticlesRequest { ArticleIds = { articleId } }, deadline: DateTime.UtcNow.AddSeconds(30)).ResponseAsync;
+        (await GrpcStatusAsync(null, Submit)).ShouldBe(StatusCode.Unauthenticated);
+        (await GrpcStatusAsync(expiredToken, Submit)).ShouldBe(StatusCode.Unauthenticated);
+        (await GrpcStatusAsync(TestSecurity.Token("read", "admin"), Submit)).ShouldBe(StatusCode.PermissionDenied);
+        (await GrpcStatusAsync(TestSecurity.Token("submit"), Submit)).ShouldBe(StatusCode.OK);
+        (await GrpcStatusAsync(TestSecurity.Token("submit", "read"), Reprocess)).ShouldBe(StatusCode.PermissionDenied);
+        (await GrpcStatusAsync(TestSecurity.Token("admin"), Reprocess)).ShouldBe(StatusCode.OK);
+    }
+
+    [Fact]
+    public async Task The_cli_mints_a_token_sends_it_and_says_what_is_missing_without_one()
+    {
+        var file = Path.Combine(Directory.CreateTempSubdirectory("cli-token").FullName, "article.txt");
+        await File.WriteAllTextAsync(file, $"Protesters gathered in the city of Idlib on Friday ({Guid.NewGuid():N}).");
+
+        var refused = await CliProcess.RunWithTokenAsync("", platform.Ingestion.GrpcAddress, null, "submit", file, "--published", "2021-03-05");
+        var minted = await CliProcess.RunWithTokenAsync("", platform.Ingestion.GrpcAddress, null, "token", "--scopes", "submit", "--key", TestSecurity.SigningKey);
+        var accepted = await CliProcess.RunWithTokenAsync(minted.Output.Trim(), platform.Ingestion.GrpcAddress, null, "submit", file, "--published", "2021-03-05");
+
+        refused.ExitCode.ShouldNotBe(0);
+        refused.Errors.ShouldContain("Unauthenticated");
+        refused.Errors.ShouldContain("PLATFORM_TOKEN");
+        minted.ExitCode.ShouldBe(0, minted.Errors);
+        accepted.ExitCode.ShouldBe(0, accepted.Errors);
+        accepted.Output.ShouldStartWith("ingested");
     }
 
     [Fact]
@@ -346,6 +412,7 @@ public sealed partial class ArticleJourneyTests(RunningPlatform platform) : ICla
             Content = new ByteArrayContent(frame) { Headers = { ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/grpc") } },
         };
         request.Headers.TE.ParseAdd("trailers");
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", TestSecurity.AllScopes);
         var before = platform.Ingestion.Output.Count;
 
         using var response = await http.SendAsync(request);

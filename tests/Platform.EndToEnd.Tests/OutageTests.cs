@@ -55,24 +55,27 @@ public sealed class OutageTests(OutagePlatform platform) : IClassFixture<OutageP
 {
     private static readonly TimeSpan Recovery = TimeSpan.FromSeconds(60);
 
-    private HttpClient Http() => new() { BaseAddress = platform.Ingestion.HttpAddress, Timeout = TimeSpan.FromSeconds(90) };
+    private HttpClient Http() => platform.Ingestion.HttpApi(timeout: TimeSpan.FromSeconds(90));
+
+    private HttpClient Management() => new() { BaseAddress = platform.Ingestion.ManagementAddress, Timeout = TimeSpan.FromSeconds(90) };
 
     private static object Article(string text) => new { text, publishedOn = "2021-03-02", url = "https://example.org/" + Guid.NewGuid().ToString("N") };
 
     private async Task<bool> ReadyIsAsync(HttpStatusCode status)
     {
-        using var http = Http();
-        return await RabbitQueues.EventuallyAsync(async () => (await http.GetAsync("/health/ready")).StatusCode == status, Recovery);
+        using var management = Management();
+        return await RabbitQueues.EventuallyAsync(async () => (await management.GetAsync("/health/ready")).StatusCode == status, Recovery);
     }
 
     [Fact]
     public async Task While_PostgreSQL_is_gone_submissions_answer_503_with_Retry_After_or_UNAVAILABLE_readiness_fails_and_all_comes_back()
     {
         using var http = Http();
-        using var channel = GrpcChannel.ForAddress(platform.Ingestion.GrpcAddress);
+        using var management = Management();
+        using var channel = TestSecurity.Channel(platform.Ingestion.GrpcAddress);
         var client = new ArticleIngestion.ArticleIngestionClient(channel);
         var article = Article($"Shelling hit the town of Saraqib on Monday ({Guid.NewGuid():N}).");
-        (await http.GetAsync("/health/ready")).StatusCode.ShouldBe(HttpStatusCode.OK, platform.Ingestion.Tail(20));
+        (await management.GetAsync("/health/ready")).StatusCode.ShouldBe(HttpStatusCode.OK, platform.Ingestion.Tail(20));
 
         try
         {
@@ -82,7 +85,7 @@ public sealed class OutageTests(OutagePlatform platform) : IClassFixture<OutageP
                 new SubmitArticleRequest { Text = $"Clashes near Jarjanaz ({Guid.NewGuid():N}).", PublishedOn = "2021-03-02" },
                 deadline: DateTime.UtcNow.AddSeconds(90)).ResponseAsync);
             (await ReadyIsAsync(HttpStatusCode.ServiceUnavailable)).ShouldBeTrue("readiness stayed 200 with PostgreSQL gone");
-            var readiness = await (await http.GetAsync("/health/ready")).Content.ReadAsStringAsync();
+            var readiness = await (await management.GetAsync("/health/ready")).Content.ReadAsStringAsync();
 
             during.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable, platform.Ingestion.Tail(30));
             during.Headers.RetryAfter.ShouldNotBeNull().Delta.ShouldBe(TimeSpan.FromSeconds(5));
@@ -106,11 +109,12 @@ public sealed class OutageTests(OutagePlatform platform) : IClassFixture<OutageP
     public async Task While_RabbitMQ_is_gone_readiness_fails_articles_are_still_accepted_and_readiness_comes_back()
     {
         using var http = Http();
+        using var management = Management();
         try
         {
             platform.RabbitMq.Cut();
             (await ReadyIsAsync(HttpStatusCode.ServiceUnavailable)).ShouldBeTrue(
-                "readiness stayed 200 with RabbitMQ gone: " + await (await http.GetAsync("/health/ready")).Content.ReadAsStringAsync());
+                "readiness stayed 200 with RabbitMQ gone: " + await (await management.GetAsync("/health/ready")).Content.ReadAsStringAsync());
             // The outbox keeps what is stored until the broker is back: accepting goes on.
             (await http.PostAsJsonAsync("/articles", Article($"Protest in Idlib city ({Guid.NewGuid():N})."))).StatusCode.ShouldBe(HttpStatusCode.Created);
         }

@@ -6,12 +6,21 @@ using Platform.Testing;
 namespace Platform.EndToEnd.Tests;
 
 /// <summary>The four services as processes on a PostgreSQL schema prefix and a RabbitMQ vhost of their own.</summary>
-public sealed class RunningPlatform(InfrastructureEndpoints? endpoints = null) : IAsyncLifetime
+public sealed class RunningPlatform : IAsyncLifetime
 {
     private readonly List<ServiceProcess> _services = [];
     private readonly List<GrpcChannel> _channels = [];
 
-    public IsolatedInfrastructure Infrastructure { get; } = new(endpoints);
+    /// <summary>On the shared PostgreSQL and RabbitMQ (what xUnit builds as a class fixture).</summary>
+    public RunningPlatform()
+        : this(null)
+    {
+    }
+
+    /// <summary>On the given PostgreSQL and RabbitMQ (the chaos test's private pair). Not public: xUnit wants one constructor.</summary>
+    internal RunningPlatform(InfrastructureEndpoints? endpoints) => Infrastructure = new IsolatedInfrastructure(endpoints);
+
+    public IsolatedInfrastructure Infrastructure { get; }
     public ServiceProcess Ingestion => _services[0];
     public ServiceProcess Extraction => _services[1];
     public ServiceProcess Geocoding => _services[2];
@@ -78,7 +87,7 @@ public sealed class RunningPlatform(InfrastructureEndpoints? endpoints = null) :
 
     public GrpcChannel Channel(ServiceProcess service)
     {
-        var channel = GrpcChannel.ForAddress(service.GrpcAddress);
+        var channel = TestSecurity.Channel(service.GrpcAddress);
         _channels.Add(channel);
         return channel;
     }

@@ -17,20 +17,36 @@ public sealed class ServiceProcess : IAsyncDisposable
     public string Name { get; }
     public int HttpPort { get; }
     public int GrpcPort { get; }
+    public int ManagementPort { get; }
     public Uri HttpAddress => new($"http://127.0.0.1:{HttpPort}");
     public Uri GrpcAddress => new($"http://127.0.0.1:{GrpcPort}");
+
+    /// <summary>Health (and metrics): no credentials, a port of its own.</summary>
+    public Uri ManagementAddress => new($"http://127.0.0.1:{ManagementPort}");
+
+    /// <summary>A client of the HTTP API that sends <paramref name="token"/> (a token for every scope by default; "" for none).</summary>
+    public HttpClient HttpApi(string? token = null, TimeSpan? timeout = null)
+    {
+        var client = new HttpClient { BaseAddress = HttpAddress, Timeout = timeout ?? TimeSpan.FromSeconds(100) };
+        token ??= TestSecurity.AllScopes;
+        if (token.Length > 0)
+        {
+            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        }
+        return client;
+    }
 
     /// <summary>Everything the process wrote so far, one entry per line.</summary>
     public IReadOnlyCollection<string> Output => _output;
 
     public bool HasExited => _process.HasExited;
 
-    private ServiceProcess(string name, string project, IReadOnlyDictionary<string, string> environment, (int Http, int Grpc)? ports = null)
+    private ServiceProcess(string name, string project, IReadOnlyDictionary<string, string> environment, (int Http, int Grpc, int Management)? ports = null)
     {
         Name = name;
         _project = project;
         _environment = environment;
-        (HttpPort, GrpcPort) = ports ?? (FreePort(), FreePort());
+        (HttpPort, GrpcPort, ManagementPort) = ports ?? (FreePort(), FreePort(), FreePort());
         var folder = Path.Combine(RepositoryPaths.Root, "services", project, $"Platform.{project}", "bin", RepositoryPaths.BuildConfiguration, "net10.0");
         var assembly = Path.Combine(folder, $"Platform.{project}.dll");
         if (!File.Exists(assembly))
@@ -46,6 +62,8 @@ public sealed class ServiceProcess : IAsyncDisposable
         };
         start.Environment["Kestrel__Endpoints__Http__Url"] = HttpAddress.ToString();
         start.Environment["Kestrel__Endpoints__Grpc__Url"] = GrpcAddress.ToString();
+        start.Environment["Kestrel__Endpoints__Management__Url"] = ManagementAddress.ToString();
+        start.Environment[TestSecurity.ServiceSetting.Key] = TestSecurity.ServiceSetting.Value;
         start.Environment["OTEL_SERVICE_NAME"] = name;
         // JSON logs with scopes carry the trace id of every line: the tests follow one article by it.
         start.Environment["Logging__Console__FormatterName"] = "json";
@@ -84,7 +102,7 @@ public sealed class ServiceProcess : IAsyncDisposable
     }
 
     /// <summary>The same service started again on the same ports and settings (clients keep their addresses).</summary>
-    public ServiceProcess StartAgain() => new(Name, _project, _environment, (HttpPort, GrpcPort));
+    public ServiceProcess StartAgain() => new(Name, _project, _environment, (HttpPort, GrpcPort, ManagementPort));
 
     /// <summary>Waits for /health/ready; fails with the service's output when it does not come up.</summary>
     public async Task WaitUntilReadyAsync(TimeSpan timeout)
@@ -99,7 +117,7 @@ public sealed class ServiceProcess : IAsyncDisposable
             }
             try
             {
-                var response = await client.GetAsync(new Uri(HttpAddress, "/health/ready"));
+                var response = await client.GetAsync(new Uri(ManagementAddress, "/health/ready"));
                 if (response.StatusCode == HttpStatusCode.OK)
                 {
                     return;

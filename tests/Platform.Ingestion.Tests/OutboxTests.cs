@@ -39,6 +39,7 @@ public sealed class OutboxTests : IAsyncLifetime
             ["ConnectionStrings:Postgres"] = _infrastructure.Postgres,
             ["ConnectionStrings:RabbitMq"] = _infrastructure.RabbitMq.ToString(),
             ["Marten:Schema"] = _infrastructure.NewSchema("ingestion"),
+            ["Auth:Jwt:SigningKey"] = TestSecurity.SigningKey,
         });
         builder.AddIngestion();
         _ingestion = builder.Build();

@@ -8,9 +8,14 @@ public sealed record GeneratedArticle(string Title, string Text, string Language
 /// <summary>
 /// Distinct synthetic news articles, half Arabic and half English, each reporting one or two events at real Syrian
 /// places (so the pipeline yields incidents and corroborations) and padded with background sentences to about 3 KB.
-/// Deterministic for a seed; the run tag in every text keeps two runs' articles distinct. With a day step of 3, the
-/// events fall on every third day, so reports of different days never match each other (the ledger joins reports up
-/// to a day apart) and the incidents do not depend on the order the reports arrive in.
+/// Deterministic for a seed; the run tag in every text keeps two runs' articles distinct.
+/// <para>
+/// <c>orderIndependent</c> avoids the two cases where the ledger's incidents depend on the order reports arrive in
+/// (README, "Order does not change the record..."): events fall on every third day, so reports of different days
+/// never match (the ledger joins reports up to a day apart and would chain them), and every article about one place
+/// and day tells the same kind of event with the same actors, so no incident gathers an actor that lets a later
+/// report join it. The chaos test needs this: faults change the order of arrival.
+/// </para>
 /// </summary>
 public static class ArticleGenerator
 {
@@ -67,8 +72,9 @@ public static class ArticleGenerator
         "ولا تصل الكهرباء إلى معظم الأحياء إلا لساعات قليلة في اليوم بحسب الأهالي.",
     ];
 
-    public static List<GeneratedArticle> Generate(int count, int seed, string run, int dayStep = 1)
+    public static List<GeneratedArticle> Generate(int count, int seed, string run, bool orderIndependent = false)
     {
+        var dayStep = orderIndependent ? 3 : 1;
         var random = new Random(seed);
         var articles = new List<GeneratedArticle>(count);
         for (var i = 0; i < count; i++)
@@ -79,10 +85,21 @@ public static class ArticleGenerator
             var text = new StringBuilder();
             var events = random.Next(4) == 0 ? 2 : 1;
             string? title = null;
+            var first = -1;
             for (var e = 0; e < events; e++)
             {
-                var place = Places[random.Next(Places.Length)];
-                var template = (arabic ? EventsAr : EventsEn)[random.Next(EventsEn.Length)];
+                var placeIndex = random.Next(Places.Length);
+                var templateIndex = random.Next(EventsEn.Length);
+                if (orderIndependent)
+                {
+                    // Two events of one article never share a place (an incident holds one report per article), and
+                    // the place and day decide what happened there.
+                    placeIndex = placeIndex == first ? (placeIndex + 1) % Places.Length : placeIndex;
+                    templateIndex = (placeIndex * 7 + published.DayNumber / dayStep) % EventsEn.Length;
+                }
+                first = placeIndex;
+                var place = Places[placeIndex];
+                var template = (arabic ? EventsAr : EventsEn)[templateIndex];
                 var sentence = string.Format(CultureInfo.InvariantCulture, template,
                     arabic ? place.Ar : place.En, arabic ? place.GovAr : place.GovEn, arabic ? WeekdaysAr[weekday] : WeekdaysEn[weekday], 2 + random.Next(9));
                 title ??= arabic ? $"تقرير من {place.Ar}" : $"Report from {place.En}";

@@ -16,6 +16,19 @@ public static class PacedSubmission
         }
     }
 
+    /// <summary>
+    /// A channel to a running service with an access token: PLATFORM_TOKEN, else one for every scope signed with
+    /// PLATFORM_JWT_SIGNING_KEY (what `deploy/local/infra.sh env` prints and the local services check).
+    /// </summary>
+    public static Grpc.Net.Client.GrpcChannel Channel(string address)
+    {
+        var token = Environment.GetEnvironmentVariable("PLATFORM_TOKEN") is { Length: > 0 } given ? given
+            : Environment.GetEnvironmentVariable("PLATFORM_JWT_SIGNING_KEY") is { Length: > 0 } key
+                ? Platform.Cli.AccessTokens.Create(key, ["submit", "read", "admin"], TimeSpan.FromHours(12), subject: "load-tool")
+                : null;
+        return Platform.Cli.AccessTokens.Channel(new Uri(address), token);
+    }
+
     public static SubmitArticleRequest Request(GeneratedArticle article, string sourceName) => new()
     {
         Text = article.Text, Title = article.Title, Language = article.Language, PublishedOn = article.Published, SourceName = sourceName,

@@ -46,8 +46,8 @@ internal static class PipelineLoad
         var expected = ExpectedReports(articles);
         Console.Error.WriteLine($"the engines find {expected.Sum(e => e.Length):N0} reports in them");
 
-        using var ingestionChannel = GrpcChannel.ForAddress(options.Ingestion);
-        using var queryChannel = GrpcChannel.ForAddress(options.Query);
+        using var ingestionChannel = PacedSubmission.Channel(options.Ingestion);
+        using var queryChannel = PacedSubmission.Channel(options.Query);
         var ingestion = new ArticleIngestion.ArticleIngestionClient(ingestionChannel);
         var query = new IncidentQuery.IncidentQueryClient(queryChannel);
         var start = (await query.GetLedgerPositionAsync(new GetLedgerPositionRequest())).Position;
@@ -357,7 +357,7 @@ internal static class PipelineLoad
             try
             {
                 await using var connection = new NpgsqlConnection(Environment.GetEnvironmentVariable("PLATFORM_POSTGRES")
-                    ?? "Host=127.0.0.1;Port=55432;Database=platform;Username=platform;Password=platform");
+                    ?? throw new InvalidOperationException("Set PLATFORM_POSTGRES: eval \"$(deploy/local/infra.sh env)\""));
                 await connection.OpenAsync();
                 await using var command = new NpgsqlCommand(
                     "select (select coalesce(max(seq_id), 0) from ingestion.mt_events where type = 'article_ingested') " +
@@ -374,7 +374,7 @@ internal static class PipelineLoad
         {
             try
             {
-                var rabbit = new Uri(Environment.GetEnvironmentVariable("PLATFORM_RABBITMQ") ?? "amqp://platform:platform@127.0.0.1:55672/");
+                var rabbit = new Uri(Environment.GetEnvironmentVariable("PLATFORM_RABBITMQ") ?? throw new InvalidOperationException("Set PLATFORM_RABBITMQ: eval \"$(deploy/local/infra.sh env)\""));
                 using var client = new HttpClient { BaseAddress = new Uri(Environment.GetEnvironmentVariable("PLATFORM_RABBITMQ_MANAGEMENT") ?? "http://127.0.0.1:55673/") };
                 client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
                     Convert.ToBase64String(Encoding.UTF8.GetBytes(Uri.UnescapeDataString(rabbit.UserInfo))));

@@ -34,8 +34,8 @@ static int Usage()
 // to the running services (ingestion on 5102, query on 5402).
 static async Task<int> Latency(int articles)
 {
-    using var ingestionChannel = GrpcChannel.ForAddress("http://127.0.0.1:5102");
-    using var queryChannel = GrpcChannel.ForAddress("http://127.0.0.1:5402");
+    using var ingestionChannel = Platform.LoadTool.PacedSubmission.Channel("http://127.0.0.1:5102");
+    using var queryChannel = Platform.LoadTool.PacedSubmission.Channel("http://127.0.0.1:5402");
     var ingestion = new Platform.Ingestion.V1.ArticleIngestion.ArticleIngestionClient(ingestionChannel);
     var query = new IncidentQuery.IncidentQueryClient(queryChannel);
     using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(10));
@@ -92,7 +92,7 @@ static async Task<int> Seed(int incidents, string schema)
     var builder = Host.CreateApplicationBuilder();
     builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
     {
-        ["ConnectionStrings:Postgres"] = Environment.GetEnvironmentVariable("PLATFORM_POSTGRES") ?? "Host=127.0.0.1;Port=55432;Database=platform;Username=platform;Password=platform",
+        ["ConnectionStrings:Postgres"] = Environment.GetEnvironmentVariable("PLATFORM_POSTGRES") ?? throw new InvalidOperationException("Set PLATFORM_POSTGRES: eval \"$(deploy/local/infra.sh env)\""),
         ["ConnectionStrings:RabbitMq"] = "amqp://unused:unused@127.0.0.1:1/",
         ["Marten:Schema"] = schema,
     });
@@ -135,7 +135,7 @@ static async Task<int> Seed(int incidents, string schema)
 
 static async Task<int> Measure(int seconds, string address)
 {
-    using var channel = GrpcChannel.ForAddress(address);
+    using var channel = Platform.LoadTool.PacedSubmission.Channel(address);
     var client = new IncidentQuery.IncidentQueryClient(channel);
     var random = new Random(9);
     string[] types = ["Battles", "Explosions/Remote violence", "Protests"];

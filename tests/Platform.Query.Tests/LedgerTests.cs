@@ -27,11 +27,14 @@ public sealed class LedgerTests : IAsyncLifetime
     private IBusControl? _publisher;
     private GrpcChannel? _channel;
     private IncidentQuery.IncidentQueryClient _client = null!;
+    private int _grpcPort;
+    private int _managementPort;
 
     public async Task InitializeAsync()
     {
         await _infrastructure.InitializeAsync();
-        var port = FreePort();
+        var port = _grpcPort = FreePort();
+        _managementPort = FreePort();
         var builder = WebApplication.CreateBuilder();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -42,6 +45,8 @@ public sealed class LedgerTests : IAsyncLifetime
             ["Kestrel:Endpoints:Http:Url"] = $"http://127.0.0.1:{FreePort()}",
             ["Kestrel:Endpoints:Grpc:Url"] = $"http://127.0.0.1:{port}",
             ["Kestrel:Endpoints:Grpc:Protocols"] = "Http2",
+            ["Kestrel:Endpoints:Management:Url"] = $"http://127.0.0.1:{_managementPort}",
+            ["Auth:Jwt:SigningKey"] = TestSecurity.SigningKey,
             // Small, so a test can reach the as-of search's work limit.
             ["Query:MaxAsOfRebuilds"] = "3",
         });
@@ -57,7 +62,7 @@ public sealed class LedgerTests : IAsyncLifetime
 
         _publisher = Bus.Factory.CreateUsingRabbitMq(rabbit => rabbit.Host(_infrastructure.RabbitMq));
         await _publisher.StartAsync();
-        _channel = GrpcChannel.ForAddress($"http://127.0.0.1:{port}");
+        _channel = TestSecurity.Channel(new Uri($"http://127.0.0.1:{port}"));
         _client = new IncidentQuery.IncidentQueryClient(_channel);
     }
 
@@ -835,6 +840,78 @@ public sealed class LedgerTests : IAsyncLifetime
 
         inOrder.Count.ShouldBe(events.Count);
         reversed.ShouldBe(inOrder);
+    }
+
+    private IncidentQuery.IncidentQueryClient ClientWith(string? token, out GrpcChannel channel)
+    {
+        channel = Platform.Cli.AccessTokens.Channel(new Uri($"http://127.0.0.1:{_grpcPort}"), token);
+        return new IncidentQuery.IncidentQueryClient(channel);
+    }
+
+    [Fact]
+    public async Task Reading_needs_a_valid_token_with_the_read_scope()
+    {
+        var request = new SearchIncidentsRequest { FromDate = "2031-01-01", ToDate = "2031-01-02" };
+        async Task<StatusCode> StatusWith(string? token)
+        {
+            var client = ClientWith(token, out var channel);
+            using (channel)
+            {
+                try
+                {
+                    await client.SearchIncidentsAsync(request, deadline: DateTime.UtcNow.AddSeconds(10));
+                    return StatusCode.OK;
+                }
+                catch (RpcException e)
+                {
+                    return e.StatusCode;
+                }
+            }
+        }
+        var otherKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+
+        (await StatusWith(TestSecurity.Token("read"))).ShouldBe(StatusCode.OK);
+        (await StatusWith(null)).ShouldBe(StatusCode.Unauthenticated);
+        (await StatusWith(TestSecurity.Token("submit", "admin"))).ShouldBe(StatusCode.PermissionDenied);
+        (await StatusWith(Platform.Cli.AccessTokens.Create(otherKey, ["read"], TimeSpan.FromHours(1)))).ShouldBe(StatusCode.Unauthenticated);
+        (await StatusWith(Platform.Cli.AccessTokens.Create(TestSecurity.SigningKey, ["read"], TimeSpan.FromMinutes(5), now: DateTime.UtcNow.AddHours(-1))))
+            .ShouldBe(StatusCode.Unauthenticated);
+        (await StatusWith(Platform.Cli.AccessTokens.Create(TestSecurity.SigningKey, ["read"], TimeSpan.FromHours(1), issuer: "someone-else")))
+            .ShouldBe(StatusCode.Unauthenticated);
+        (await StatusWith("not-a-token")).ShouldBe(StatusCode.Unauthenticated);
+    }
+
+    [Fact]
+    public async Task Rebuilding_the_read_model_needs_the_admin_scope()
+    {
+        var reader = ClientWith(TestSecurity.Token("read", "submit"), out var readerChannel);
+        using (readerChannel)
+        {
+            (await Should.ThrowAsync<RpcException>(reader.RebuildProjectionsAsync(new RebuildProjectionsRequest(), deadline: DateTime.UtcNow.AddSeconds(10)).ResponseAsync))
+                .StatusCode.ShouldBe(StatusCode.PermissionDenied);
+        }
+        var admin = ClientWith(TestSecurity.Token("admin"), out var adminChannel);
+        using (adminChannel)
+        {
+            await admin.RebuildProjectionsAsync(new RebuildProjectionsRequest(), deadline: DateTime.UtcNow.AddMinutes(2));
+        }
+    }
+
+    [Fact]
+    public async Task Health_answers_without_credentials_on_the_management_port_only_and_that_port_serves_nothing_else()
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        var management = $"http://127.0.0.1:{_managementPort}";
+
+        (await http.GetAsync($"{management}/health/ready")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await http.GetAsync($"{management}/health/live")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await http.GetAsync($"{management}/anything-else")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        var onApiPort = _app!.Configuration["Kestrel:Endpoints:Http:Url"]!;
+        (await http.GetAsync($"{onApiPort}/health/ready")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        // The standard gRPC health protocol stays open on the gRPC port (orchestrators probe it without a token).
+        using var anonymous = GrpcChannel.ForAddress($"http://127.0.0.1:{_grpcPort}");
+        (await new Grpc.Health.V1.Health.HealthClient(anonymous).CheckAsync(new Grpc.Health.V1.HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(10)))
+            .Status.ShouldBe(Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus.Serving);
     }
 
     private async Task<List<Incident>> IncidentsBetweenAsync(string from, string to)

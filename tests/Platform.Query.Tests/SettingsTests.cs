@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using Platform.ServiceDefaults;
+using Platform.Testing;
 
 namespace Platform.Query.Tests;
 
@@ -16,6 +17,7 @@ public class SettingsTests
             ["ConnectionStrings:Postgres"] = "Host=127.0.0.1;Port=1;Database=none",
             ["ConnectionStrings:RabbitMq"] = "amqp://127.0.0.1:1/",
             ["Kestrel:Endpoints:Http:Url"] = "http://127.0.0.1:0",
+            ["Auth:Jwt:SigningKey"] = TestSecurity.SigningKey,
         }.Concat(settings).GroupBy(kv => kv.Key).ToDictionary(g => g.Key, g => g.Last().Value));
         builder.AddServiceDefaults();
         builder.AddQuery();
@@ -39,5 +41,12 @@ public class SettingsTests
     public async Task A_missing_database_stops_the_service_at_start()
     {
         (await StartWith(new() { ["ConnectionStrings:Postgres"] = null })).Message.ShouldContain("ConnectionStrings:Postgres");
+    }
+
+    [Fact]
+    public async Task Without_a_way_to_check_tokens_the_service_stops_at_start_and_says_which_setting()
+    {
+        (await StartWith(new() { ["Auth:Jwt:SigningKey"] = null })).Message.ShouldContain("Auth:Jwt:SigningKey");
+        (await StartWith(new() { ["Auth:Jwt:SigningKey"] = "too-short" })).Message.ShouldContain("at least 32 bytes");
     }
 }

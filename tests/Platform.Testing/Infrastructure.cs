@@ -6,22 +6,24 @@ using Xunit;
 namespace Platform.Testing;
 
 /// <summary>
-/// Connection settings of the PostgreSQL and RabbitMQ that deploy/local/infra.sh starts. The same environment
-/// variables that script prints override the defaults.
+/// Connection settings of the PostgreSQL and RabbitMQ that deploy/local/infra.sh starts, from the environment
+/// variables that script prints (its passwords are random): eval "$(deploy/local/infra.sh env)".
 /// </summary>
 public static class Infrastructure
 {
-    public static string Postgres { get; } = Environment.GetEnvironmentVariable("PLATFORM_POSTGRES") is { Length: > 0 } pg
-        ? pg
-        : "Host=127.0.0.1;Port=55432;Database=platform;Username=platform;Password=platform";
+    public static string Postgres { get; } = Required("PLATFORM_POSTGRES");
 
-    public static Uri RabbitMq { get; } = new(Environment.GetEnvironmentVariable("PLATFORM_RABBITMQ") is { Length: > 0 } amqp
-        ? amqp
-        : "amqp://platform:platform@127.0.0.1:55672/");
+    public static Uri RabbitMq { get; } = new(Required("PLATFORM_RABBITMQ"));
 
     public static Uri RabbitMqManagement { get; } = new(Environment.GetEnvironmentVariable("PLATFORM_RABBITMQ_MANAGEMENT") is { Length: > 0 } http
         ? http
         : "http://127.0.0.1:55673/");
+
+    private static string Required(string variable) => Environment.GetEnvironmentVariable(variable) is { Length: > 0 } value
+        ? value
+        : throw new InvalidOperationException(
+            $"{variable} is not set. The tests use the PostgreSQL and RabbitMQ of deploy/local/infra.sh: run them with " +
+            "deploy/local/platform.sh test, or first eval \"$(deploy/local/infra.sh env)\".");
 
     /// <summary>The amqp URI of a virtual host.</summary>
     public static Uri RabbitMqFor(string virtualHost) => InfrastructureEndpoints.Shared.RabbitMqFor(virtualHost);

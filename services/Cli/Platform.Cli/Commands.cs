@@ -319,6 +319,28 @@ public static class Commands
         return 0;
     }
 
+    /// <summary>platform token: an access token signed with the local shared key, printed on its own line.</summary>
+    public static int Token(Arguments arguments)
+    {
+        var scopes = (arguments.Get("scopes") ?? throw new UsageException("token needs --scopes, e.g. --scopes submit,read,admin."))
+            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        string[] known = ["submit", "read", "admin"];
+        if (scopes.Length == 0 || scopes.Any(scope => !known.Contains(scope)))
+        {
+            throw new UsageException($"--scopes takes submit, read and admin, comma-separated; got '{arguments.Get("scopes")}'.");
+        }
+        var key = arguments.Get("key") ?? (Environment.GetEnvironmentVariable("PLATFORM_JWT_SIGNING_KEY") is { Length: > 0 } set ? set
+            : throw new UsageException("token needs the signing key: --key KEY or PLATFORM_JWT_SIGNING_KEY (eval \"$(deploy/local/infra.sh env)\")."));
+        var hours = arguments.GetInt("hours", 12);
+        if (hours is < 1 or > 24 * 366)
+        {
+            throw new UsageException("--hours must be between 1 and 8784.");
+        }
+        Console.WriteLine(AccessTokens.Create(key, scopes, TimeSpan.FromHours(hours), arguments.Get("subject", Environment.UserName),
+            arguments.Get("issuer", AccessTokens.DefaultIssuer), arguments.Get("audience", AccessTokens.DefaultAudience)));
+        return 0;
+    }
+
     /// <summary>platform rebuild: rebuilds the Query service's read model from the ledger.</summary>
     public static async Task<int> RebuildAsync(Arguments arguments, CancellationToken cancellationToken)
     {

@@ -5,6 +5,7 @@ namespace Platform.Cli;
 /// <summary>
 /// Where the CLI finds the services, resolved in one place: the command's flag (<c>--ingestion</c>, <c>--query</c>),
 /// else the environment (<c>PLATFORM_INGESTION_GRPC</c>, <c>PLATFORM_QUERY_GRPC</c>), else the local default ports.
+/// Every call carries the access token of <c>--token</c>, else <c>PLATFORM_TOKEN</c>.
 /// </summary>
 public static class Endpoints
 {
@@ -15,9 +16,12 @@ public static class Endpoints
 
     public static Uri Query(Arguments arguments) => Resolve(arguments, "query", "PLATFORM_QUERY_GRPC", DefaultQuery);
 
-    public static GrpcChannel IngestionChannel(Arguments arguments) => GrpcChannel.ForAddress(Ingestion(arguments));
+    public static GrpcChannel IngestionChannel(Arguments arguments) => AccessTokens.Channel(Ingestion(arguments), Token(arguments));
 
-    public static GrpcChannel QueryChannel(Arguments arguments) => GrpcChannel.ForAddress(Query(arguments));
+    public static GrpcChannel QueryChannel(Arguments arguments) => AccessTokens.Channel(Query(arguments), Token(arguments));
+
+    public static string? Token(Arguments arguments) =>
+        arguments.Get("token") ?? (Environment.GetEnvironmentVariable("PLATFORM_TOKEN") is { Length: > 0 } set ? set : null);
 
     private static Uri Resolve(Arguments arguments, string flag, string variable, string fallback)
     {

@@ -37,6 +37,10 @@ const string Usage = """
                      [--gazetteer DIR] [--focus SY|none]
         Resolves one incident's place mentions and prints the place, its precision, the rule and the runners-up.
         --focus: the country an article is taken to be about when nothing in it says (SY by default, as the service).
+    platform token --scopes submit,read,admin [--hours 12] [--subject NAME] [--key KEY] [--issuer I] [--audience A]
+        Prints an access token signed with the services' shared key (--key, else PLATFORM_JWT_SIGNING_KEY, which
+        `deploy/local/infra.sh env` prints). The commands that call a service send --token, else PLATFORM_TOKEN:
+        export PLATFORM_TOKEN=$(platform token --scopes submit,read,admin)
     platform gazetteer download --countries SY,IQ,LB,JO,TR --to DIR [--base-url URL]
         Downloads the official GeoNames dumps (or --countries allCountries) and admin code tables into DIR.
     """;
@@ -66,6 +70,7 @@ try
         "eval" => Platform.Cli.Evaluation.EvaluationCommands.Eval(arguments),
         "extract" => Platform.Cli.Evaluation.EvaluationCommands.Extract(arguments),
         "geocode" => Platform.Cli.Evaluation.EvaluationCommands.Geocode(arguments),
+        "token" => Commands.Token(arguments),
         "gazetteer" when arguments.Positional is ["download", ..] =>
             await Platform.Cli.Downloads.GazetteerDownload.RunAsync(arguments, new HttpClient { Timeout = TimeSpan.FromMinutes(30) }, cancellation.Token),
         _ => throw new UsageException($"Unknown command '{args[0]}'."),
@@ -79,6 +84,12 @@ catch (UsageException e)
 catch (RpcException e)
 {
     Console.Error.WriteLine($"error: {e.StatusCode}: {e.Status.Detail}");
+    if (e.StatusCode is StatusCode.Unauthenticated or StatusCode.PermissionDenied)
+    {
+        Console.Error.WriteLine(e.StatusCode == StatusCode.Unauthenticated
+            ? "The service needs an access token: --token TOKEN or PLATFORM_TOKEN (platform token --scopes submit,read,admin)."
+            : "The token lacks the scope this call needs (submit, read or admin).");
+    }
     return 1;
 }
 catch (HttpRequestException e)

@@ -40,6 +40,7 @@ public static class QueryExtensions
 
         builder.AddPlatformMessaging(ServiceName, bus =>
             bus.AddConsumer<IncidentsGeocodedConsumer, IncidentsGeocodedConsumerDefinition>());
+        builder.AddApiSecurity();
         return builder;
     }
 

@@ -93,12 +93,34 @@ public static class ServiceDefaultsExtensions
 
     /// <summary>
     /// The HTTP failure handler, /health/live (the process runs), /health/ready (every dependency answers; 503 with
-    /// each check's state otherwise), the gRPC health service and gRPC reflection.
+    /// each check's state otherwise), the gRPC health service and gRPC reflection. The health endpoints need no
+    /// credentials; when the <c>Management</c> Kestrel endpoint is configured they answer there and only there, and
+    /// that port serves nothing else, so it can be open to probes and scrapers while the API ports are not.
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         app.UseExceptionHandler();
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = check => check.Tags.Contains("live") });
+        if (ManagementPort(app.Configuration) is { } management)
+        {
+            app.Use(async (context, next) =>
+            {
+                var forManagement = context.Request.Path.StartsWithSegments("/health", StringComparison.Ordinal)
+                    || context.Request.Path.StartsWithSegments("/metrics", StringComparison.Ordinal);
+                if (forManagement != (context.Connection.LocalPort == management))
+                {
+                    context.Response.StatusCode = StatusCodes.Status404NotFound;
+                    return;
+                }
+                await next(context);
+            });
+        }
+        // After the port guard, so a stray path on the management port is a 404 and not a request for credentials.
+        if (app.Services.GetService<Microsoft.AspNetCore.Authentication.IAuthenticationSchemeProvider>() is not null)
+        {
+            app.UseAuthentication();
+            app.UseAuthorization();
+        }
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = check => check.Tags.Contains("live") }).AllowAnonymous();
         // Ready means every dependency answers: a degraded check (the bus reconnecting to RabbitMQ) is not ready.
         app.MapHealthChecks("/health/ready", new HealthCheckOptions
         {
@@ -109,11 +131,18 @@ public static class ServiceDefaultsExtensions
                 [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
             },
             ResponseWriter = HealthReportWriter.WriteAsync,
-        });
-        app.MapGrpcHealthChecksService();
+        }).AllowAnonymous();
+        // The standard gRPC health protocol stays open on the gRPC port: orchestrators probe it without a token.
+        app.MapGrpcHealthChecksService().AllowAnonymous();
         app.MapGrpcReflectionService();
         return app;
     }
+
+    /// <summary>The port of the <c>Kestrel:Endpoints:Management:Url</c> endpoint, when there is one.</summary>
+    public static int? ManagementPort(IConfiguration configuration) =>
+        configuration["Kestrel:Endpoints:Management:Url"] is { Length: > 0 } url
+            ? BindingAddress.Parse(url).Port
+            : null;
 }
 
 /// <summary>gRPC limits shared by every service (<c>Grpc</c> in configuration).</summary>

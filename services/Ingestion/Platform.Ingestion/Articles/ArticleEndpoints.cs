@@ -41,7 +41,7 @@ public static class ArticleHttpEndpoints
             {
                 return Results.Problem(title: "The article was rejected.", detail: rejected.Message, statusCode: StatusCodes.Status400BadRequest);
             }
-        });
+        }).RequireAuthorization(Platform.ServiceDefaults.PlatformScopes.Submit);
         return endpoints;
     }
 }

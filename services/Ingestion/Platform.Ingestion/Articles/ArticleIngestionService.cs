@@ -1,4 +1,6 @@
 using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
+using Platform.ServiceDefaults;
 using Platform.Ingestion.V1;
 
 namespace Platform.Ingestion.Articles;
@@ -6,6 +8,7 @@ namespace Platform.Ingestion.Articles;
 /// <summary>Submission (one article, or many on a stream) and reprocessing over gRPC.</summary>
 public sealed class ArticleIngestionService(SubmitArticleHandler handler, ReprocessArticlesHandler reprocess) : ArticleIngestion.ArticleIngestionBase
 {
+    [Authorize(Policy = PlatformScopes.Admin)]
     public override async Task<ReprocessArticlesResponse> ReprocessArticles(ReprocessArticlesRequest request, ServerCallContext context)
     {
         try
@@ -29,6 +32,7 @@ public sealed class ArticleIngestionService(SubmitArticleHandler handler, Reproc
     /// <summary>The most articles one transaction of a bulk submission stores.</summary>
     public const int MaxBatch = 200;
 
+    [Authorize(Policy = PlatformScopes.Submit)]
     public override async Task<SubmitArticleResponse> SubmitArticle(SubmitArticleRequest request, ServerCallContext context)
     {
         try
@@ -46,6 +50,7 @@ public sealed class ArticleIngestionService(SubmitArticleHandler handler, Reproc
     /// <see cref="MaxBatch"/>), so a fast client fills batches and a slow one is answered article by article. Each
     /// result carries its request's index.
     /// </summary>
+    [Authorize(Policy = PlatformScopes.Submit)]
     public override async Task SubmitArticles(IAsyncStreamReader<SubmitArticleRequest> requestStream, IServerStreamWriter<SubmitArticleResult> responseStream,
         ServerCallContext context)
     {

@@ -1,7 +1,9 @@
 using Grpc.Core;
 using Marten;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
 using Platform.Query.V1;
+using Platform.ServiceDefaults;
 using static Platform.Query.Incidents.ProtoMapping;
 
 namespace Platform.Query.Incidents;
@@ -19,6 +21,7 @@ internal sealed class IncidentQueryService(IQuerySession session, IDocumentStore
 
     private readonly LedgerReader _ledger = new(session, store);
 
+    [Authorize(Policy = PlatformScopes.Read)]
     public override async Task<CountIncidentsByDayResponse> CountIncidentsByDay(CountIncidentsByDayRequest request, ServerCallContext context)
     {
         var from = ParseDate(request.FromDate, "from_date");
@@ -43,6 +46,7 @@ internal sealed class IncidentQueryService(IQuerySession session, IDocumentStore
         return response;
     }
 
+    [Authorize(Policy = PlatformScopes.Admin)]
     public override async Task<RebuildProjectionsResponse> RebuildProjections(RebuildProjectionsRequest request, ServerCallContext context)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -55,6 +59,7 @@ internal sealed class IncidentQueryService(IQuerySession session, IDocumentStore
         return new RebuildProjectionsResponse { Incidents = incidents, Seconds = clock.Elapsed.TotalSeconds };
     }
 
+    [Authorize(Policy = PlatformScopes.Read)]
     public override async Task<Incident> GetIncident(GetIncidentRequest request, ServerCallContext context)
     {
         var id = ParseGuid(request.IncidentId, "incident_id");
@@ -67,6 +72,7 @@ internal sealed class IncidentQueryService(IQuerySession session, IDocumentStore
             : ToProto(incident);
     }
 
+    [Authorize(Policy = PlatformScopes.Read)]
     public override async Task<GetIncidentHistoryResponse> GetIncidentHistory(GetIncidentHistoryRequest request, ServerCallContext context)
     {
         var id = ParseGuid(request.IncidentId, "incident_id");
@@ -80,6 +86,7 @@ internal sealed class IncidentQueryService(IQuerySession session, IDocumentStore
         return response;
     }
 
+    [Authorize(Policy = PlatformScopes.Read)]
     public override async Task ReadEvents(ReadEventsRequest request, IServerStreamWriter<LedgerEvent> responseStream, ServerCallContext context)
     {
         if (request.FromPosition < 0)
@@ -99,9 +106,11 @@ internal sealed class IncidentQueryService(IQuerySession session, IDocumentStore
         }
     }
 
+    [Authorize(Policy = PlatformScopes.Read)]
     public override async Task<GetLedgerPositionResponse> GetLedgerPosition(GetLedgerPositionRequest request, ServerCallContext context) =>
         new() { Position = await _ledger.EndAsync(context.CancellationToken) };
 
+    [Authorize(Policy = PlatformScopes.Read)]
     public override async Task WatchIncidents(WatchIncidentsRequest request, IServerStreamWriter<IncidentChange> responseStream, ServerCallContext context)
     {
         if (request.FromPosition < 0)
@@ -143,6 +152,7 @@ internal sealed class IncidentQueryService(IQuerySession session, IDocumentStore
         }
     }
 
+    [Authorize(Policy = PlatformScopes.Read)]
     public override async Task<SearchIncidentsResponse> SearchIncidents(SearchIncidentsRequest request, ServerCallContext context)
     {
         var pageSize = request.PageSize switch
