@@ -123,18 +123,20 @@ public sealed class ComposeFileTests
 
     [Theory]
     [MemberData(nameof(DotnetServices))]
-    public void Service_waits_for_a_healthy_RabbitMq_and_connects_with_its_credentials(string service)
+    public void Service_waits_for_a_healthy_RabbitMq_and_connects_as_its_own_user_to_the_platform_vhost(string service)
     {
         var compose = DeploymentFiles.Service(service);
-        var rabbitMq = DeploymentFiles.Service("rabbitmq").Environment;
 
         compose.DependsOn.ShouldContainKeyAndValue("rabbitmq", "service_healthy");
         compose.Environment.ShouldContainKey("ConnectionStrings__RabbitMq");
-        var uri = new Uri(ComposeFile.WithDefaults(compose.Environment["ConnectionStrings__RabbitMq"]));
+        var raw = compose.Environment["ConnectionStrings__RabbitMq"];
+        ComposeFile.RequiredVariablesIn(raw).ShouldBe([$"RABBITMQ_{service.ToUpperInvariant()}_PASSWORD"]);
+        var uri = new Uri(ComposeFile.Interpolate(raw, new Dictionary<string, string> { [$"RABBITMQ_{service.ToUpperInvariant()}_PASSWORD"] = "secret" }));
         uri.Scheme.ShouldBe("amqp");
         uri.Host.ShouldBe("rabbitmq");
         uri.Port.ShouldBe(5672);
-        uri.UserInfo.ShouldBe($"{rabbitMq["RABBITMQ_DEFAULT_USER"]}:{rabbitMq["RABBITMQ_DEFAULT_PASS"]}");
+        uri.AbsolutePath.ShouldBe("/" + RabbitMqDefinitions.VirtualHost);
+        uri.UserInfo.ShouldBe($"{service}:secret");
     }
 
     [Theory]
@@ -171,24 +173,28 @@ public sealed class ComposeFileTests
     }
 
     [Theory]
-    [InlineData("ingestion", 5101, 5102)]
-    [InlineData("extraction", 5201, 5202)]
-    [InlineData("geocoding", 5301, 5302)]
-    [InlineData("query", 5401, 5402)]
-    [InlineData("rabbitmq", 5672, 15672)]
-    [InlineData("dashboard", 18888, 18889)]
-    public void Service_is_published_on_its_host_ports(string service, int first, int second)
+    [InlineData("ingestion", "5101:8080", "5102:8081")]
+    [InlineData("query", "5402:8081")]
+    [InlineData("dashboard", "18888:18888")]
+    [InlineData("rabbitmq", "15672:15672")]
+    [InlineData("extraction")]
+    [InlineData("geocoding")]
+    [InlineData("postgres")]
+    public void Only_the_public_apis_and_the_operator_uis_are_published_on_the_host(string service, params string[] expected)
     {
-        var published = DeploymentFiles.Service(service).Ports.Select(port => port.Published).ToList();
+        var published = DeploymentFiles.Service(service).Ports.Select(port => $"{port.Published}:{port.Target}").ToList();
 
-        published.ShouldBe([first, second], ignoreOrder: true);
+        published.ShouldBe(expected, ignoreOrder: true);
     }
 
-    [Theory]
-    [MemberData(nameof(DotnetServices))]
-    public void Service_host_ports_lead_to_its_http_and_grpc_endpoints(string service)
+    [Fact]
+    public void Every_published_port_listens_on_the_hosts_loopback_only()
     {
-        DeploymentFiles.Service(service).Ports.Select(port => port.Target).ShouldBe([8080, 8081], ignoreOrder: true);
+        var ports = Compose.Services.Values.SelectMany(service => service.Ports.Select(port => (service.Name, Port: port))).ToList();
+
+        ports.ShouldNotBeEmpty();
+        ports.Where(entry => entry.Port.HostIp != "127.0.0.1").Select(entry => $"{entry.Name}: {entry.Port}").ShouldBeEmpty();
+        Compose.Services.Values.Where(service => ComposeFile.Scalar(service.Node, "network_mode") == "host").ShouldBeEmpty();
     }
 
     [Fact]
@@ -216,21 +222,45 @@ public sealed class ComposeFileTests
     [Theory]
     [InlineData("ingestion", "ingestion")]
     [InlineData("query", "query")]
-    public void Postgres_users_wait_for_it_and_connect_to_the_compose_database(string service, string schema)
+    public void Postgres_users_wait_for_it_and_connect_as_the_role_the_init_script_creates_for_them(string service, string schema)
     {
         var compose = DeploymentFiles.Service(service);
         var postgres = DeploymentFiles.Service("postgres").Environment;
+        var prefix = $"POSTGRES_{service.ToUpperInvariant()}";
 
         compose.DependsOn.ShouldContainKeyAndValue("postgres", "service_healthy");
         compose.Environment.ShouldContainKeyAndValue("Marten__Schema", schema);
-        var settings = compose.Environment["ConnectionStrings__Postgres"].Split(';', StringSplitOptions.RemoveEmptyEntries)
-            .Select(part => part.Split('=', 2))
-            .ToDictionary(part => part[0].Trim(), part => part[1].Trim(), StringComparer.OrdinalIgnoreCase);
+        var settings = ConnectionString(service);
         settings["Host"].ShouldBe("postgres");
         settings.GetValueOrDefault("Port", "5432").ShouldBe("5432");
         settings["Database"].ShouldBe(postgres["POSTGRES_DB"]);
-        settings["Username"].ShouldBe(postgres["POSTGRES_USER"]);
-        settings["Password"].ShouldBe(postgres["POSTGRES_PASSWORD"]);
+        // The init script names the role after these settings and makes it the owner of the schema of the same name.
+        settings["Username"].ShouldBe(postgres[$"{prefix}_USER"]);
+        settings["Username"].ShouldNotBe(postgres["POSTGRES_USER"]);
+        ComposeFile.RequiredVariablesIn(settings["Password"]).ShouldBe([$"{prefix}_PASSWORD"]);
+        ComposeFile.RequiredVariablesIn(postgres[$"{prefix}_PASSWORD"]).ShouldBe([$"{prefix}_PASSWORD"]);
+    }
+
+    [Fact]
+    public void The_services_connect_to_PostgreSQL_as_different_roles()
+    {
+        var roles = DeploymentFiles.DotnetServices.Where(service => service.Environment.ContainsKey("ConnectionStrings__Postgres"))
+            .Select(service => ConnectionString(service.Name)["Username"]).ToList();
+
+        roles.Count.ShouldBe(2);
+        roles.Distinct(StringComparer.Ordinal).Count().ShouldBe(roles.Count, string.Join(", ", roles));
+    }
+
+    [Fact]
+    public void The_init_script_is_mounted_where_the_postgres_image_runs_it_on_a_new_volume()
+    {
+        var postgres = DeploymentFiles.Service("postgres");
+
+        var script = postgres.Volumes.Where(mount => mount.Target.StartsWith("/docker-entrypoint-initdb.d/", StringComparison.Ordinal)).ShouldHaveSingleItem();
+        script.Target.ShouldEndWith(".sh");
+        script.ReadOnly.ShouldBeTrue();
+        Path.GetFullPath(Path.Combine(Compose.Directory, script.Source)).ShouldBe(Repository.PathOf(PostgresInitScript.RelativePath));
+        postgres.Environment.ShouldContainKeyAndValue("POSTGRES_USER", "postgres");
     }
 
     [Fact]
@@ -248,27 +278,43 @@ public sealed class ComposeFileTests
     }
 
     [Fact]
-    public void Dashboard_is_the_aspire_dashboard_open_for_local_use()
+    public void Dashboard_is_the_aspire_dashboard_with_a_login_and_an_otlp_key()
     {
         var dashboard = DeploymentFiles.Service("dashboard");
+        var environment = dashboard.Environment;
 
         DeploymentFiles.DockerfileOf(dashboard).FinalStage.BaseImage.ShouldStartWith("mcr.microsoft.com/dotnet/aspire-dashboard:");
-        dashboard.Environment.ShouldContainKeyAndValue("DOTNET_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS", "true");
-        dashboard.Ports.ShouldContain(port => port.Target.ToString(System.Globalization.CultureInfo.InvariantCulture) == DashboardOtlpPort);
+        environment.Keys.ShouldNotContain(key => key.Contains("UNSECURED", StringComparison.OrdinalIgnoreCase));
+        environment.ShouldContainKeyAndValue("Dashboard__Frontend__AuthMode", "BrowserToken");
+        environment.ShouldContainKeyAndValue("Dashboard__Otlp__AuthMode", "ApiKey");
+        ComposeFile.RequiredVariablesIn(environment["Dashboard__Otlp__PrimaryApiKey"]).ShouldBe(["DASHBOARD_OTLP_API_KEY"]);
+    }
+
+    [Theory]
+    [MemberData(nameof(DotnetServices))]
+    public void Service_sends_the_dashboards_otlp_key(string service)
+    {
+        var headers = DeploymentFiles.Service(service).Environment["OTEL_EXPORTER_OTLP_HEADERS"];
+
+        headers.ShouldStartWith("x-otlp-api-key=");
+        ComposeFile.RequiredVariablesIn(headers).ShouldBe(["DASHBOARD_OTLP_API_KEY"]);
     }
 
     [Fact]
-    public void Infrastructure_uses_the_agreed_images_and_credentials()
+    public void Infrastructure_uses_the_agreed_images_without_default_credentials()
     {
         var rabbitMq = DeploymentFiles.Service("rabbitmq");
         var postgres = DeploymentFiles.Service("postgres");
 
         rabbitMq.Image.ShouldBe("rabbitmq:3.10-management");
-        rabbitMq.Environment.ShouldContainKeyAndValue("RABBITMQ_DEFAULT_USER", "platform");
-        rabbitMq.Environment.ShouldContainKeyAndValue("RABBITMQ_DEFAULT_PASS", "platform");
+        rabbitMq.Environment.Keys.ShouldNotContain(key => key.StartsWith("RABBITMQ_DEFAULT_", StringComparison.Ordinal));
         postgres.Image.ShouldBe("postgres:15");
-        postgres.Environment.ShouldContainKeyAndValue("POSTGRES_USER", "platform");
-        postgres.Environment.ShouldContainKeyAndValue("POSTGRES_PASSWORD", "platform");
         postgres.Environment.ShouldContainKeyAndValue("POSTGRES_DB", "platform");
+        ComposeFile.RequiredVariablesIn(postgres.Environment["POSTGRES_PASSWORD"]).ShouldBe(["POSTGRES_PASSWORD"]);
     }
+
+    private static Dictionary<string, string> ConnectionString(string service) =>
+        DeploymentFiles.Service(service).Environment["ConnectionStrings__Postgres"].Split(';', StringSplitOptions.RemoveEmptyEntries)
+            .Select(part => part.Split('=', 2))
+            .ToDictionary(part => part[0].Trim(), part => part[1].Trim(), StringComparer.OrdinalIgnoreCase);
 }

@@ -60,6 +60,15 @@ public sealed class DockerfileTests
     }
 
     [Theory]
+    [MemberData(nameof(BuiltServices))]
+    public void Every_image_runs_as_a_non_root_user(string service)
+    {
+        var (dockerfile, _, _) = Load(service);
+
+        DockerfileChecks.RunsAsNonRoot(dockerfile).ShouldBeEmpty();
+    }
+
+    [Theory]
     [MemberData(nameof(DotnetServices))]
     public void Image_defaults_match_the_ports_compose_uses(string service)
     {

@@ -40,6 +40,10 @@ internal sealed partial class ComposeFile
 
     public IReadOnlyDictionary<string, ComposeService> Services { get; }
 
+    /// <summary>The content of a top-level config defined inline (configs: name: content:), variables unexpanded.</summary>
+    public string? ConfigContent(string name) =>
+        Mapping(Root, "configs") is { } configs && Mapping(configs, name) is { } config ? Scalar(config, "content") : null;
+
     public static ComposeFile Load(string path)
     {
         using var reader = new StreamReader(path);
@@ -48,13 +52,48 @@ internal sealed partial class ComposeFile
         return new ComposeFile(Path.GetFullPath(path), (YamlMappingNode)stream.Documents[0].RootNode);
     }
 
-    /// <summary>Expands ${NAME:-default}, ${NAME-default}, ${NAME} and $NAME to their defaults ("" without one); "$$" is a "$".</summary>
-    public static string WithDefaults(string text) =>
-        VariablePattern().Replace(text, match => match.Value == "$$" ? "$" : match.Groups["default"].Value);
+    /// <summary>
+    /// Expands variable references as on a machine whose environment sets none of them: ${NAME:-default} and ${NAME-default}
+    /// to the default, ${NAME}, $NAME, ${NAME:+value} and a required ${NAME:?message} to ""; "$$" is a "$".
+    /// </summary>
+    public static string WithDefaults(string text) => Interpolate(text, new Dictionary<string, string>(StringComparer.Ordinal), requireAll: false);
+
+    /// <summary>
+    /// Expands variable references the way compose does with <paramref name="values"/> as the environment (.env). A required
+    /// reference (${NAME:?message}, ${NAME?message}) without a value throws with compose's message when
+    /// <paramref name="requireAll"/> is set, and expands to "" otherwise.
+    /// </summary>
+    public static string Interpolate(string text, IReadOnlyDictionary<string, string> values, bool requireAll = true) =>
+        VariablePattern().Replace(text, match =>
+        {
+            if (match.Value == "$$")
+            {
+                return "$";
+            }
+
+            var name = match.Groups["name"].Value;
+            var isSet = values.TryGetValue(name, out var value);
+            var operation = match.Groups["operation"].Value;
+            var emptyCounts = operation.StartsWith(':');
+            var present = isSet && !(emptyCounts && value!.Length == 0);
+            var argument = match.Groups["argument"].Value;
+            return operation.TrimStart(':') switch
+            {
+                "-" => present ? value! : argument,
+                "+" => present ? argument : "",
+                "?" when present => value!,
+                "?" when requireAll => throw new InvalidOperationException($"required variable {name} is missing a value: {argument}"),
+                _ => value ?? "",
+            };
+        });
 
     /// <summary>The names of the variables a value refers to.</summary>
     public static IReadOnlyList<string> VariablesIn(string text) =>
         VariablePattern().Matches(text).Select(match => match.Groups["name"].Value).Where(name => name.Length > 0).ToList();
+
+    /// <summary>The variables a value refers to with ${NAME:?message}, which compose refuses to start without.</summary>
+    public static IReadOnlyList<string> RequiredVariablesIn(string text) =>
+        VariablePattern().Matches(text).Where(match => match.Groups["operation"].Value == ":?").Select(match => match.Groups["name"].Value).ToList();
 
     internal static YamlMappingNode? Mapping(YamlMappingNode node, string key) =>
         node.Children.TryGetValue(new YamlScalarNode(key), out var value) ? value as YamlMappingNode : null;
@@ -65,7 +104,7 @@ internal sealed partial class ComposeFile
     internal static string? Scalar(YamlMappingNode node, string key) =>
         Child(node, key) is YamlScalarNode scalar ? scalar.Value : null;
 
-    [GeneratedRegex(@"\$\$|\$\{(?<name>[A-Za-z_][A-Za-z0-9_]*)(?::?[-?+](?<default>[^}]*))?\}|\$(?<name>[A-Za-z_][A-Za-z0-9_]*)", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\$\$|\$\{(?<name>[A-Za-z_][A-Za-z0-9_]*)(?:(?<operation>:?[-?+])(?<argument>[^}]*))?\}|\$(?<name>[A-Za-z_][A-Za-z0-9_]*)", RegexOptions.CultureInvariant)]
     private static partial Regex VariablePattern();
 }
 
@@ -153,6 +192,26 @@ internal sealed class ComposeService(ComposeFile file, string name, YamlMappingN
             }
 
             return dependencies;
+        }
+    }
+
+    /// <summary>The configs the service mounts: source → path in the container (/&lt;source&gt; unless a target is given).</summary>
+    public IReadOnlyDictionary<string, string> Configs
+    {
+        get
+        {
+            var configs = new Dictionary<string, string>(StringComparer.Ordinal);
+            if (ComposeFile.Child(Node, "configs") is YamlSequenceNode list)
+            {
+                foreach (var item in list.Children)
+                {
+                    var source = item is YamlMappingNode mapping ? ComposeFile.Scalar(mapping, "source") : ((YamlScalarNode)item).Value;
+                    var target = item is YamlMappingNode longForm ? ComposeFile.Scalar(longForm, "target") : null;
+                    configs[source!] = target ?? "/" + source;
+                }
+            }
+
+            return configs;
         }
     }
 

@@ -150,6 +150,18 @@ internal static class DockerfileChecks
     }
 
     /// <summary>
+    /// The final stage ends as a non-root user: its last USER names one ($APP_UID and "app" are the .NET images' UID 1654).
+    /// A stage without USER would run as whatever its base image sets, so it must say so itself.
+    /// </summary>
+    public static List<string> RunsAsNonRoot(Dockerfile dockerfile)
+    {
+        var user = dockerfile.FinalStage.Instructions.LastOrDefault(instruction => instruction.Keyword == "USER")?.Arguments.Trim();
+        return string.IsNullOrEmpty(user) || user.Split(':')[0] is "root" or "0"
+            ? [$"the final stage runs as '{user ?? "root (no USER)"}'; it must switch to a non-root user"]
+            : [];
+    }
+
+    /// <summary>
     /// The last stage of a service image: ASP.NET Core runtime image, a non-root USER, and an ENTRYPOINT that runs the
     /// assembly published from <paramref name="expectedProject"/> (repository-relative).
     /// </summary>
@@ -162,12 +174,7 @@ internal static class DockerfileChecks
             problems.Add($"the final stage is based on {final.BaseImage}, not mcr.microsoft.com/dotnet/aspnet:10.0");
         }
 
-        var user = final.Instructions.LastOrDefault(instruction => instruction.Keyword == "USER")?.Arguments.Trim();
-        if (string.IsNullOrEmpty(user) || user.Split(':')[0] is "root" or "0")
-        {
-            problems.Add($"the final stage runs as '{user ?? "root (no USER)"}'; it must switch to a non-root user");
-        }
-
+        problems.AddRange(RunsAsNonRoot(dockerfile));
         var entrypoint = final.Instructions.LastOrDefault(instruction => instruction.Keyword == "ENTRYPOINT");
         var workingDirectory = final.Instructions.Where(instruction => instruction.Keyword == "WORKDIR")
             .Aggregate("/", (directory, instruction) => UnixPath.Combine(directory, instruction.Arguments.Trim()));
