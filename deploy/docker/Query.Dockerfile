@@ -34,8 +34,10 @@ WORKDIR /app
 # Endpoints come from Kestrel configuration, so the base image's default port binding is switched off.
 ENV ASPNETCORE_HTTP_PORTS= \
     Kestrel__Endpoints__Http__Url=http://0.0.0.0:8080 \
-    Kestrel__Endpoints__Grpc__Url=http://0.0.0.0:8081
-EXPOSE 8080 8081
+    Kestrel__Endpoints__Grpc__Url=http://0.0.0.0:8081 \
+    Kestrel__Endpoints__Management__Url=http://0.0.0.0:8082
+# 8080 HTTP API, 8081 gRPC API, 8082 health (no credentials; never published).
+EXPOSE 8080 8081 8082
 COPY --from=probe /probe /probe
 COPY --from=build /app ./
 # Non-root: the "app" user that the aspnet image provides.

@@ -80,5 +80,9 @@ RABBITMQ_QUERY_PASSWORD_HASH=$(rabbitmq_password_hash "$rabbitmq_query_password"
 
 # The key the services send (x-otlp-api-key) when they export telemetry to the dashboard.
 DASHBOARD_OTLP_API_KEY=$dashboard_otlp_api_key
+
+# The key Ingestion and Query check access tokens with (HMAC-SHA256); sign tokens with it:
+#   PLATFORM_JWT_SIGNING_KEY=... platform token --scopes submit,read
+PLATFORM_JWT_SIGNING_KEY=$(random_secret)
 EOF
 echo "make-env.sh: wrote $target"

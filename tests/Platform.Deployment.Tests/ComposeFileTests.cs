@@ -211,11 +211,12 @@ public sealed class ComposeFileTests
 
     [Theory]
     [MemberData(nameof(DotnetServices))]
-    public void Service_health_check_asks_its_own_http_endpoint_for_readiness(string service)
+    public void Service_health_check_asks_its_management_endpoint_for_readiness(string service)
     {
         var test = DeploymentFiles.Service(service).HealthcheckTest;
 
-        test.ShouldContain(word => word.EndsWith(":8080/health/ready", StringComparison.Ordinal)
+        DeploymentFiles.Service(service).Environment.ShouldContainKeyAndValue("Kestrel__Endpoints__Management__Url", "http://0.0.0.0:8082");
+        test.ShouldContain(word => word.EndsWith(":8082/health/ready", StringComparison.Ordinal)
             && (word.StartsWith("http://localhost:", StringComparison.Ordinal) || word.StartsWith("http://127.0.0.1:", StringComparison.Ordinal)));
     }
 

@@ -75,10 +75,11 @@ public sealed class DockerfileTests
         var (dockerfile, _, _) = Load(service);
         var final = dockerfile.FinalStage.Instructions;
 
-        final.Where(instruction => instruction.Keyword == "EXPOSE").SelectMany(instruction => instruction.Words).ShouldBe(["8080", "8081"], ignoreOrder: true);
+        final.Where(instruction => instruction.Keyword == "EXPOSE").SelectMany(instruction => instruction.Words).ShouldBe(["8080", "8081", "8082"], ignoreOrder: true);
         var environment = string.Join(' ', final.Where(instruction => instruction.Keyword == "ENV").Select(instruction => instruction.Arguments));
         environment.ShouldContain("Kestrel__Endpoints__Http__Url=http://0.0.0.0:8080");
         environment.ShouldContain("Kestrel__Endpoints__Grpc__Url=http://0.0.0.0:8081");
+        environment.ShouldContain("Kestrel__Endpoints__Management__Url=http://0.0.0.0:8082");
     }
 
     [Theory]

@@ -115,6 +115,7 @@ public sealed class PostgresRolesTests(PostgresRolesTests.ThrowawayDatabase data
             ["ConnectionStrings:Postgres"] = database.ConnectionStringFor(service),
             ["ConnectionStrings:RabbitMq"] = database.Broker.RabbitMq.ToString(),
             ["Marten:Schema"] = service,
+            ["Auth:Jwt:SigningKey"] = Platform.Testing.TestSecurity.SigningKey,
         });
         builder.Logging.ClearProviders().SetMinimumLevel(LogLevel.Debug).AddProvider(logs);
         add(builder);

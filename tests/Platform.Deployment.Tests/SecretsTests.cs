@@ -6,14 +6,13 @@ namespace Platform.Deployment.Tests;
 public sealed class SecretsTests
 {
     /// <summary>
-    /// docker-compose.yml and what is committed under deploy/. deploy/local/ (the scripts that run the infrastructure on the
-    /// host without Docker) is left out: its fixed development credentials are being replaced in a change of its own.
+    /// docker-compose.yml and what is committed under deploy/, the local scripts included (infra.sh makes its passwords).
     /// </summary>
     public static TheoryData<string> CommittedDeploymentFiles() => new(FilesToScan());
 
     private static List<string> FilesToScan() =>
         RepositoryFiles().Result
-            .Where(file => file == DeploymentFiles.ComposeFileName || (file.StartsWith("deploy/", StringComparison.Ordinal) && !file.StartsWith("deploy/local/", StringComparison.Ordinal)))
+            .Where(file => file == DeploymentFiles.ComposeFileName || file.StartsWith("deploy/", StringComparison.Ordinal))
             .Where(file => !file.EndsWith(".txt", StringComparison.Ordinal))
             .ToList();
 
