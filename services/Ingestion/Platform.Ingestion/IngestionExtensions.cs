@@ -38,6 +38,7 @@ public static class IngestionExtensions
 
         builder.AddPlatformMessaging(ServiceName, _ => { });
         builder.AddApiSecurity();
+        builder.AddSubmissionRateLimit();
 
         // JSON escaping can triple the size of Arabic text; the handler enforces the real limit with a clear message.
         builder.Services.AddOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>()

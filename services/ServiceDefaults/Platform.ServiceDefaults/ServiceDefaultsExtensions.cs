@@ -120,6 +120,11 @@ public static class ServiceDefaultsExtensions
             app.UseAuthentication();
             app.UseAuthorization();
         }
+        // After authentication: callers are told apart by their token's subject.
+        if (app.Services.GetService<SubmissionRateLimitRegistered>() is not null)
+        {
+            app.UseRateLimiter();
+        }
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = check => check.Tags.Contains("live") }).AllowAnonymous();
         // Ready means every dependency answers: a degraded check (the bus reconnecting to RabbitMQ) is not ready.
         app.MapHealthChecks("/health/ready", new HealthCheckOptions

@@ -41,7 +41,8 @@ public static class ArticleHttpEndpoints
             {
                 return Results.Problem(title: "The article was rejected.", detail: rejected.Message, statusCode: StatusCodes.Status400BadRequest);
             }
-        }).RequireAuthorization(Platform.ServiceDefaults.PlatformScopes.Submit);
+        }).RequireAuthorization(Platform.ServiceDefaults.PlatformScopes.Submit)
+            .RequireRateLimiting(Platform.ServiceDefaults.RateLimitExtensions.Submission);
         return endpoints;
     }
 }

@@ -1,12 +1,14 @@
 using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.RateLimiting;
 using Platform.ServiceDefaults;
 using Platform.Ingestion.V1;
 
 namespace Platform.Ingestion.Articles;
 
 /// <summary>Submission (one article, or many on a stream) and reprocessing over gRPC.</summary>
-public sealed class ArticleIngestionService(SubmitArticleHandler handler, ReprocessArticlesHandler reprocess) : ArticleIngestion.ArticleIngestionBase
+public sealed class ArticleIngestionService(SubmitArticleHandler handler, ReprocessArticlesHandler reprocess, Microsoft.Extensions.Options.IOptions<IngestionOptions> options)
+    : ArticleIngestion.ArticleIngestionBase
 {
     [Authorize(Policy = PlatformScopes.Admin)]
     public override async Task<ReprocessArticlesResponse> ReprocessArticles(ReprocessArticlesRequest request, ServerCallContext context)
@@ -33,6 +35,7 @@ public sealed class ArticleIngestionService(SubmitArticleHandler handler, Reproc
     public const int MaxBatch = 200;
 
     [Authorize(Policy = PlatformScopes.Submit)]
+    [EnableRateLimiting(RateLimitExtensions.Submission)]
     public override async Task<SubmitArticleResponse> SubmitArticle(SubmitArticleRequest request, ServerCallContext context)
     {
         try
@@ -51,17 +54,26 @@ public sealed class ArticleIngestionService(SubmitArticleHandler handler, Reproc
     /// result carries its request's index.
     /// </summary>
     [Authorize(Policy = PlatformScopes.Submit)]
+    [EnableRateLimiting(RateLimitExtensions.Submission)]
     public override async Task SubmitArticles(IAsyncStreamReader<SubmitArticleRequest> requestStream, IServerStreamWriter<SubmitArticleResult> responseStream,
         ServerCallContext context)
     {
         var cancellationToken = context.CancellationToken;
         var arrived = System.Threading.Channels.Channel.CreateBounded<SubmitArticleRequest>(MaxBatch * 2);
+        var limit = options.Value.MaxArticlesPerStream;
+        var overLimit = false;
         var reading = Task.Run(async () =>
         {
             try
             {
+                var read = 0;
                 await foreach (var request in requestStream.ReadAllAsync(cancellationToken))
                 {
+                    if (++read > limit)
+                    {
+                        overLimit = true;
+                        break;
+                    }
                     await arrived.Writer.WriteAsync(request, cancellationToken);
                 }
                 arrived.Writer.Complete();
@@ -102,6 +114,11 @@ public sealed class ArticleIngestionService(SubmitArticleHandler handler, Reproc
             batch.Clear();
         }
         await reading;
+        if (overLimit)
+        {
+            throw new RpcException(new Status(StatusCode.ResourceExhausted,
+                $"A SubmitArticles stream takes at most {limit} articles (Ingestion:MaxArticlesPerStream); the first {limit} were answered, send the rest on a new stream."));
+        }
     }
 
     private static SubmitArticle ToCommand(SubmitArticleRequest request) => new(

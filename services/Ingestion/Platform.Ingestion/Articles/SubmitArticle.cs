@@ -35,6 +35,13 @@ public sealed class IngestionOptions
     /// <summary>Largest accepted submission, in UTF-8 bytes of the text or HTML (at most 256 MiB: the gRPC limit is twice it).</summary>
     [System.ComponentModel.DataAnnotations.Range(1, 256 * 1024 * 1024)]
     public int MaxArticleBytes { get; set; } = 2 * 1024 * 1024;
+
+    /// <summary>
+    /// The most articles one SubmitArticles stream takes; the rest of a longer stream is refused with
+    /// RESOURCE_EXHAUSTED after the first ones are answered (the CLI then opens a new stream).
+    /// </summary>
+    [System.ComponentModel.DataAnnotations.Range(1, int.MaxValue)]
+    public int MaxArticlesPerStream { get; set; } = 100_000;
 }
 
 /// <summary>Validates, normalises and stores a submitted article; the same content twice is one article.</summary>
