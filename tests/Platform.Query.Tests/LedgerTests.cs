@@ -35,30 +35,8 @@ public sealed class LedgerTests : IAsyncLifetime
         await _infrastructure.InitializeAsync();
         var port = _grpcPort = FreePort();
         _managementPort = FreePort();
-        var builder = WebApplication.CreateBuilder();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:Postgres"] = _infrastructure.Postgres,
-            ["ConnectionStrings:RabbitMq"] = _infrastructure.RabbitMq.ToString(),
-            ["Marten:Schema"] = _infrastructure.NewSchema("query"),
-            // Ports of its own: the service's appsettings.json ports may be taken by a running Platform.
-            ["Kestrel:Endpoints:Http:Url"] = $"http://127.0.0.1:{FreePort()}",
-            ["Kestrel:Endpoints:Grpc:Url"] = $"http://127.0.0.1:{port}",
-            ["Kestrel:Endpoints:Grpc:Protocols"] = "Http2",
-            ["Kestrel:Endpoints:Management:Url"] = $"http://127.0.0.1:{_managementPort}",
-            ["Auth:Jwt:SigningKey"] = TestSecurity.SigningKey,
-            // Small, so a test can reach the as-of search's work limit.
-            ["Query:MaxAsOfRebuilds"] = "3",
-        });
-        builder.AddServiceDefaults();
-        builder.AddQuery();
-        _app = builder.Build();
-        _app.MapDefaultEndpoints();
-        _app.MapQuery();
-        await _app.StartAsync();
-        // The host starts the bus in the background; messages published before its queue is bound would be lost.
-        var bus = _app.Services.GetRequiredService<IBusControl>();
-        (await bus.WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(60))).ShouldBe(BusHealthStatus.Healthy);
+        // Small, so a test can reach the as-of search's work limit.
+        _app = await StartQueryAsync(_infrastructure, port, _managementPort, new() { ["Query:MaxAsOfRebuilds"] = "3" });
 
         _publisher = Bus.Factory.CreateUsingRabbitMq(rabbit => rabbit.Host(_infrastructure.RabbitMq));
         await _publisher.StartAsync();
@@ -1129,7 +1107,36 @@ public sealed class LedgerTests : IAsyncLifetime
         badRadius.Status.Detail.ShouldContain("filter.radius");
     }
 
-    private static int FreePort()
+    /// <summary>The Query service in-process on a real Kestrel with these ports and settings; returns once its bus is up.</summary>
+    internal static async Task<WebApplication> StartQueryAsync(IsolatedInfrastructure infrastructure, int grpcPort, int managementPort,
+        Dictionary<string, string?> settings)
+    {
+        var builder = WebApplication.CreateBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Postgres"] = infrastructure.Postgres,
+            ["ConnectionStrings:RabbitMq"] = infrastructure.RabbitMq.ToString(),
+            ["Marten:Schema"] = infrastructure.NewSchema("query"),
+            // Ports of its own: the service's appsettings.json ports may be taken by a running Platform.
+            ["Kestrel:Endpoints:Http:Url"] = $"http://127.0.0.1:{FreePort()}",
+            ["Kestrel:Endpoints:Grpc:Url"] = $"http://127.0.0.1:{grpcPort}",
+            ["Kestrel:Endpoints:Grpc:Protocols"] = "Http2",
+            ["Kestrel:Endpoints:Management:Url"] = $"http://127.0.0.1:{managementPort}",
+            ["Auth:Jwt:SigningKey"] = TestSecurity.SigningKey,
+        }.Concat(settings));
+        builder.AddServiceDefaults();
+        builder.AddQuery();
+        var app = builder.Build();
+        app.MapDefaultEndpoints();
+        app.MapQuery();
+        await app.StartAsync();
+        // The host starts the bus in the background; messages published before its queue is bound would be lost.
+        var bus = app.Services.GetRequiredService<IBusControl>();
+        (await bus.WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(60))).ShouldBe(BusHealthStatus.Healthy);
+        return app;
+    }
+
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -269,25 +269,37 @@ public static class Commands
             request.BoundingBox = ParseBox(bbox);
         }
         using var channel = Endpoints.QueryChannel(arguments);
-        using var call = new IncidentQuery.IncidentQueryClient(channel).WatchIncidents(request, cancellationToken: cancellationToken);
-        try
+        var client = new IncidentQuery.IncidentQueryClient(channel);
+        while (true)
         {
-            await foreach (var change in call.ResponseStream.ReadAllAsync(cancellationToken))
+            using var call = client.WatchIncidents(request, cancellationToken: cancellationToken);
+            try
             {
-                if (arguments.Has("json"))
+                await foreach (var change in call.ResponseStream.ReadAllAsync(cancellationToken))
                 {
-                    Console.WriteLine(JsonFormatter.Default.Format(change));
-                    continue;
+                    request.FromPosition = change.Position;
+                    if (arguments.Has("json"))
+                    {
+                        Console.WriteLine(JsonFormatter.Default.Format(change));
+                        continue;
+                    }
+                    Console.WriteLine($"@{change.Position} {change.Change}");
+                    Print(change.Incident);
                 }
-                Console.WriteLine($"@{change.Position} {change.Change}");
-                Print(change.Incident);
+                return 0;
+            }
+            catch (Exception e) when (cancellationToken.IsCancellationRequested && e is OperationCanceledException or RpcException)
+            {
+                // Ctrl-C: the watch ends here; resume later with --from and the last position printed.
+                return 0;
+            }
+            catch (RpcException e) when (e.StatusCode == StatusCode.Unavailable)
+            {
+                // The service restarted, or the stream reached its longest duration: go on after the last change seen.
+                Console.Error.WriteLine($"watch: {e.Status.Detail} Resuming after @{request.FromPosition}.");
+                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
             }
         }
-        catch (Exception e) when (cancellationToken.IsCancellationRequested && e is OperationCanceledException or RpcException)
-        {
-            // Ctrl-C: the watch ends here; resume later with --from and the last position printed.
-        }
-        return 0;
     }
 
     /// <summary>platform export --output FILE.jsonl [--from POSITION] [--type T ...]: the ledger's events as JSON lines.</summary>

@@ -96,15 +96,41 @@ internal sealed class IncidentQueryService(IQuerySession session, IDocumentStore
         var types = request.EventTypes.Distinct(StringComparer.Ordinal).ToArray();
         // Writes within a page are buffered; the last of each page flushes.
         var buffered = new WriteOptions(WriteFlags.BufferHint);
-        await foreach (var page in _ledger.PagesAsync(request.FromPosition, request.Follow, types, withData: true, context.CancellationToken))
+        using var bounded = BoundedStream(context);
+        var last = request.FromPosition;
+        try
         {
-            for (var i = 0; i < page.Count; i++)
+            await foreach (var page in _ledger.PagesAsync(request.FromPosition, request.Follow, types, withData: true, bounded.Token))
             {
-                responseStream.WriteOptions = i < page.Count - 1 ? buffered : null;
-                await responseStream.WriteAsync(ToProto(page[i]), context.CancellationToken);
+                for (var i = 0; i < page.Count; i++)
+                {
+                    responseStream.WriteOptions = i < page.Count - 1 ? buffered : null;
+                    await responseStream.WriteAsync(ToProto(page[i]), bounded.Token);
+                    last = page[i].Position;
+                }
             }
         }
+        catch (OperationCanceledException) when (!context.CancellationToken.IsCancellationRequested)
+        {
+            throw StreamOver(last);
+        }
+        // The ledger's follower ends quietly when cancelled.
+        if (bounded.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
+        {
+            throw StreamOver(last);
+        }
     }
+
+    /// <summary>The call's cancellation, plus <see cref="QueryOptions.MaxStreamDuration"/>.</summary>
+    private CancellationTokenSource BoundedStream(ServerCallContext context)
+    {
+        var bounded = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
+        bounded.CancelAfter(options.Value.MaxStreamDuration);
+        return bounded;
+    }
+
+    private RpcException StreamOver(long position) => new(new Status(StatusCode.Unavailable,
+        $"The stream reached its longest duration ({options.Value.MaxStreamDuration}, Query:MaxStreamDuration); resume from position {position}."));
 
     [Authorize(Policy = PlatformScopes.Read)]
     public override async Task<GetLedgerPositionResponse> GetLedgerPosition(GetLedgerPositionRequest request, ServerCallContext context) =>
@@ -121,7 +147,26 @@ internal sealed class IncidentQueryService(IQuerySession session, IDocumentStore
         var filter = request.Filter is { } f ? ToFilter(f, "filter.", includeRetracted: true) : null;
         bool Wanted(IncidentDetails incident) => own.Matches(incident) && (filter is null || filter.Matches(incident));
         var start = request.FromNow ? await _ledger.EndAsync(context.CancellationToken) : request.FromPosition;
-        await foreach (var page in _ledger.PagesAsync(start, follow: true, [.. LedgerReader.ChangeNames.Keys], withData: false, context.CancellationToken))
+        using var bounded = BoundedStream(context);
+        var last = start;
+        try
+        {
+            await WatchAsync(start, Wanted, responseStream, position => last = position, bounded.Token);
+        }
+        catch (OperationCanceledException) when (!context.CancellationToken.IsCancellationRequested)
+        {
+            throw StreamOver(last);
+        }
+        if (bounded.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
+        {
+            throw StreamOver(last);
+        }
+    }
+
+    private async Task WatchAsync(long start, Func<IncidentDetails, bool> wanted, IServerStreamWriter<IncidentChange> responseStream, Action<long> passed,
+        CancellationToken cancellationToken)
+    {
+        await foreach (var page in _ledger.PagesAsync(start, follow: true, [.. LedgerReader.ChangeNames.Keys], withData: false, cancellationToken))
         {
             foreach (var stored in page)
             {
@@ -129,25 +174,28 @@ internal sealed class IncidentQueryService(IQuerySession session, IDocumentStore
                 var id = stored.IncidentId;
                 // The incident as this change left it: the read model when the change is the latest (a live watcher),
                 // rebuilt from its events up to the change otherwise (catching up).
-                var incident = await session.LoadAsync<IncidentDetails>(id, context.CancellationToken);
+                var incident = await session.LoadAsync<IncidentDetails>(id, cancellationToken);
                 if (incident is not null && incident.Version != stored.Version)
                 {
-                    incident = await session.Events.AggregateStreamAsync<IncidentDetails>(id, version: stored.Version, token: context.CancellationToken);
+                    incident = await session.Events.AggregateStreamAsync<IncidentDetails>(id, version: stored.Version, token: cancellationToken);
                 }
                 if (incident is null)
                 {
+                    passed(stored.Position);
                     continue;
                 }
                 // A change that takes an incident out of the filter (a revision that moves it, a retraction) is news
                 // to the watcher too: sent when the incident matches after the change or matched before it.
-                if (!Wanted(incident) && (change is "reported" or "corroborated"
-                    || await session.Events.AggregateStreamAsync<IncidentDetails>(id, version: stored.Version - 1, token: context.CancellationToken)
-                        is not { } before || !Wanted(before)))
+                if (!wanted(incident) && (change is "reported" or "corroborated"
+                    || await session.Events.AggregateStreamAsync<IncidentDetails>(id, version: stored.Version - 1, token: cancellationToken)
+                        is not { } before || !wanted(before)))
                 {
+                    passed(stored.Position);
                     continue;
                 }
                 await responseStream.WriteAsync(new IncidentChange { Position = stored.Position, Change = change, Incident = ToProto(incident) },
-                    context.CancellationToken);
+                    cancellationToken);
+                passed(stored.Position);
             }
         }
     }
@@ -230,4 +278,11 @@ public sealed class QueryOptions
     /// <summary>How many incidents one as-of search call rebuilds from their events at most.</summary>
     [System.ComponentModel.DataAnnotations.Range(1, int.MaxValue)]
     public int MaxAsOfRebuilds { get; set; } = 2_000;
+
+    /// <summary>
+    /// How long one ReadEvents or WatchIncidents stream may stay open: past it the stream ends with UNAVAILABLE and
+    /// the position to resume from, so no call holds a connection and a ledger cursor for ever.
+    /// </summary>
+    [System.ComponentModel.DataAnnotations.Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
+    public TimeSpan MaxStreamDuration { get; set; } = TimeSpan.FromHours(1);
 }
