@@ -396,8 +396,10 @@ public sealed partial class ArticleJourneyTests(RunningPlatform platform) : ICla
         pageSize.StatusCode.ShouldBe(StatusCode.InvalidArgument);
     }
 
-    [Fact]
-    public async Task A_stream_message_that_is_not_protobuf_answers_INVALID_ARGUMENT_in_one_log_line()
+    [Theory]
+    [InlineData("SubmitArticles")]
+    [InlineData("SubmitArticle")]
+    public async Task A_request_that_is_not_protobuf_answers_INVALID_ARGUMENT_in_one_log_line(string method)
     {
         using var http = new HttpClient();
         // One gRPC frame (uncompressed, 4-byte big-endian length) whose payload is a field with an impossible wire type.
@@ -405,7 +407,7 @@ public sealed partial class ArticleJourneyTests(RunningPlatform platform) : ICla
         var frame = new byte[5 + garbage.Length];
         System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(frame.AsSpan(1), garbage.Length);
         garbage.CopyTo(frame, 5);
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(platform.Ingestion.GrpcAddress, "/platform.ingestion.v1.ArticleIngestion/SubmitArticles"))
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(platform.Ingestion.GrpcAddress, "/platform.ingestion.v1.ArticleIngestion/" + method))
         {
             Version = HttpVersion.Version20,
             VersionPolicy = HttpVersionPolicy.RequestVersionExact,
@@ -420,7 +422,7 @@ public sealed partial class ArticleJourneyTests(RunningPlatform platform) : ICla
 
         var status = response.TrailingHeaders.TryGetValues("grpc-status", out var values) ? values.Single()
             : response.Headers.TryGetValues("grpc-status", out var inHeaders) ? inHeaders.Single()
-            : $"none: HTTP {(int)response.StatusCode} {response.Headers} {response.TrailingHeaders}";
+            : $"none: HTTP {(int)response.StatusCode} {response.Headers} {response.TrailingHeaders}\n{platform.Ingestion.Tail(20)}";
         status.ShouldBe(((int)StatusCode.InvalidArgument).ToString(System.Globalization.CultureInfo.InvariantCulture));
         await Task.Delay(500);
         var logged = platform.Ingestion.Output.Skip(before).ToList();

@@ -125,6 +125,7 @@ public static class ServiceDefaultsExtensions
         {
             app.UseRateLimiter();
         }
+        app.UseMiddleware<UnaryRequestValidation>();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = check => check.Tags.Contains("live") }).AllowAnonymous();
         // Ready means every dependency answers: a degraded check (the bus reconnecting to RabbitMQ) is not ready.
         app.MapHealthChecks("/health/ready", new HealthCheckOptions
