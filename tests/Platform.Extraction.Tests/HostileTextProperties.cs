@@ -27,7 +27,7 @@ public sealed class HostileTextProperties(ITestOutputHelper output) : IDisposabl
     private static Arbitrary<(HostileSample Text, (string Language, DateOnly Published) Context)> Inputs(Gen<HostileSample> texts) =>
         texts.Zip(Context).ToArbitrary();
 
-    [FuzzProperty(25_000)]
+    [FuzzProperty(20_000)]
     public Property Hostile_text_gives_the_same_incidents_twice_with_spans_of_the_input() =>
         Prop.ForAll(Inputs(HostileInput.Small), input => Check(input.Text, input.Context, _times));
 

@@ -125,7 +125,7 @@ public sealed class HostileSubmissionProperties(ITestOutputHelper output) : IDis
         again.ArticleId.ShouldBe(outcome.ArticleId);
     }
 
-    [FuzzProperty(30_000)]
+    [FuzzProperty(45_000)]
     public Property Normalised_text_keeps_every_promise_and_normalising_it_again_changes_nothing() =>
         Prop.ForAll(HostileInput.Small.ToArbitrary(), sample =>
         {

@@ -21,10 +21,12 @@ public static class FuzzBudget
     public static int Inputs(int ciInputs) => Math.Max(1, (int)Math.Round(ciInputs * Multiplier));
 
     /// <summary>
-    /// The longest one input may take: 2 s per 100,000 characters, and never less than 2 s. Generous enough for a slow,
-    /// shared machine; a quadratic step on a large input takes minutes and fails it.
+    /// The longest one input may take: 2 s per 100,000 characters, and never less than 2 s; three times that in a Debug
+    /// build, whose unoptimised code runs the engines up to ten times slower. Generous enough for a slow, shared machine;
+    /// a quadratic step on a large input takes minutes and fails it.
     /// </summary>
-    public static TimeSpan TimeLimit(int characters) => TimeSpan.FromSeconds(2 * Math.Max(1.0, characters / 100_000.0));
+    public static TimeSpan TimeLimit(int characters) =>
+        TimeSpan.FromSeconds((RepositoryPaths.BuildConfiguration == "Debug" ? 6 : 2) * Math.Max(1.0, characters / 100_000.0));
 
     /// <summary>Runs <paramref name="work"/> on one input, timed; fails when it takes longer than <see cref="TimeLimit"/>.</summary>
     public static T Timed<T>(HostileSample input, Func<T> work, InputTimes? times = null)
