@@ -70,6 +70,15 @@ public sealed class ServiceProcess : IAsyncDisposable
     public static ServiceProcess Start(string name, string project, IReadOnlyDictionary<string, string> environment) =>
         new(name, project, environment);
 
+    /// <summary>The Ingestion service alone, on the given PostgreSQL, RabbitMQ and Marten schema.</summary>
+    public static ServiceProcess StartIngestion(string postgres, Uri rabbitMq, string schema) =>
+        Start("ingestion", "Ingestion", new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Postgres"] = postgres,
+            ["ConnectionStrings__RabbitMq"] = rabbitMq.ToString(),
+            ["Marten__Schema"] = schema,
+        });
+
     /// <summary>Waits for /health/ready; fails with the service's output when it does not come up.</summary>
     public async Task WaitUntilReadyAsync(TimeSpan timeout)
     {
