@@ -17,7 +17,13 @@ public sealed class HostileTextProperties(ITestOutputHelper output) : IDisposabl
 
     private readonly InputTimes _times = new();
 
-    public void Dispose() => output.WriteLine(_times.ToString());
+    public void Dispose()
+    {
+        if (_times.Count > 0)
+        {
+            output.WriteLine(_times.ToString());
+        }
+    }
 
     private static readonly Gen<(string Language, DateOnly Published)> Context =
         from language in Gen.Elements("ar", "en", "", "fr")

@@ -18,7 +18,13 @@ public sealed class HostilePlaceProperties(SyriaGazetteer fixture, ITestOutputHe
     private readonly Geocoder _geocoder = new(fixture.Gazetteer, "SY");
     private readonly InputTimes _times = new();
 
-    public void Dispose() => output.WriteLine(_times.ToString());
+    public void Dispose()
+    {
+        if (_times.Count > 0)
+        {
+            output.WriteLine(_times.ToString());
+        }
+    }
 
     private static readonly string[] Relations =
     [
