@@ -31,12 +31,7 @@ public sealed class OutagePlatform : IAsyncLifetime
         postgres.Port = Postgres.Port;
         RabbitMq = new TcpProxy(Infrastructure.RabbitMq.Host, Infrastructure.RabbitMq.Port);
         var rabbit = new UriBuilder(Infrastructure.RabbitMq) { Port = RabbitMq.Port }.Uri;
-        Ingestion = ServiceProcess.Start("ingestion", "Ingestion", new Dictionary<string, string>
-        {
-            ["ConnectionStrings__Postgres"] = postgres.ConnectionString,
-            ["ConnectionStrings__RabbitMq"] = rabbit.ToString(),
-            ["Marten__Schema"] = Infrastructure.NewSchema("ingestion"),
-        });
+        Ingestion = ServiceProcess.StartIngestion(postgres.ConnectionString, rabbit, Infrastructure.NewSchema("ingestion"));
         await Ingestion.WaitUntilReadyAsync(TimeSpan.FromSeconds(90));
         Grpc = new TcpProxy("127.0.0.1", Ingestion.GrpcPort);
     }

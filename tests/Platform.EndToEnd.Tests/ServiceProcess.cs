@@ -104,6 +104,15 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// <summary>The same service started again on the same ports and settings (clients keep their addresses).</summary>
     public ServiceProcess StartAgain() => new(Name, _project, _environment, (HttpPort, GrpcPort, ManagementPort));
 
+    /// <summary>The Ingestion service alone, on the given PostgreSQL, RabbitMQ and Marten schema.</summary>
+    public static ServiceProcess StartIngestion(string postgres, Uri rabbitMq, string schema) =>
+        Start("ingestion", "Ingestion", new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Postgres"] = postgres,
+            ["ConnectionStrings__RabbitMq"] = rabbitMq.ToString(),
+            ["Marten__Schema"] = schema,
+        });
+
     /// <summary>Waits for /health/ready; fails with the service's output when it does not come up.</summary>
     public async Task WaitUntilReadyAsync(TimeSpan timeout)
     {

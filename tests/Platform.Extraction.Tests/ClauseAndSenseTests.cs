@@ -435,6 +435,20 @@ public class TollAllocationTests
         shares["tadamon"].ShouldBe(3);
         shares["hajar aswad"].ShouldBe(3);
     }
+
+    [Theory]
+    [InlineData("Total fatalities 7 split between: \u0664 Manajir, 3 Lilan.")]
+    [InlineData("Fatalities split as follows: Yarmouk Camp \u0966\u0967, 3 coded to Tadamon.")]
+    public void Digits_of_other_scripts_in_a_split_toll_are_not_shares_and_throw_nothing(string note)
+    {
+        // Found by the property tests: \d matched Arabic-Indic and Devanagari digits, which int.Parse refused, and the
+        // whole article failed with a FormatException.
+        var shares = TollAllocation.Of(note, name => name.ToLowerInvariant());
+
+        shares.Keys.ShouldNotContain("manajir");
+        shares.Keys.ShouldNotContain("yarmouk camp");
+        shares.Values.ShouldAllBe(share => share == 3);
+    }
 }
 
 public class NotePhrasingTests

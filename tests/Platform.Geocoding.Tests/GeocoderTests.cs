@@ -72,6 +72,19 @@ public class GeocoderTests(SyriaGazetteer fixture) : IClassFixture<SyriaGazettee
     }
 
     [Fact]
+    public void A_name_followed_by_a_hundred_thousand_words_resolves_by_its_prefix_at_once()
+    {
+        // Found by the property tests: every prefix length was tried, each joined anew, so this took minutes.
+        var name = "عين ديوار " + string.Join(' ', Enumerable.Repeat("الطريق", 100_000));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var result = _geocoder.Resolve([new PlaceQuery(name, "in", [])]);
+
+        result.ShouldNotBeNull().Place.GeonameId.ShouldBe(172142);
+        clock.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
     public void Nothing_known_resolves_to_nothing()
     {
         _geocoder.Resolve([new PlaceQuery("لا مكان", "in", [])]).ShouldBeNull();

@@ -13,13 +13,15 @@ public static partial class TollAllocation
     [GeneratedRegex(@"\b(split|distributed|allocated|divided|spread)\b", RegexOptions.IgnoreCase | RegexOptions.NonBacktracking)]
     private static partial Regex Announcement();
 
+    // Counts are ASCII digits: .NET's \d also matches Arabic-Indic and other scripts' digits, which int.Parse refuses.
+
     // "4 Manajir", "4 coded to Hamamiyat", "4 in Yarmouk Camp", "4 to fighting in the Sosa area".
-    [GeneratedRegex(@"\b(\d{1,4}) (?:fatalities )?(?:(?:coded|allocated) )?(?:to |in |each to )?(?:fighting in )?(?:the )?([A-Z][A-Za-z'’-]*(?: [A-Z][A-Za-z'’-]*){0,3})",
+    [GeneratedRegex(@"\b([0-9]{1,4}) (?:fatalities )?(?:(?:coded|allocated) )?(?:to |in |each to )?(?:fighting in )?(?:the )?([A-Z][A-Za-z'’-]*(?: [A-Z][A-Za-z'’-]*){0,3})",
         RegexOptions.NonBacktracking)]
     private static partial Regex CountThenPlace();
 
     // "Yarmouk Camp 4", "Atirah 10".
-    [GeneratedRegex(@"([A-Z][A-Za-z'’-]*(?: [A-Za-z'’-]+){0,3}) (\d{1,4})\b", RegexOptions.NonBacktracking)]
+    [GeneratedRegex(@"([A-Z][A-Za-z'’-]*(?: [A-Za-z'’-]+){0,3}) ([0-9]{1,4})\b", RegexOptions.NonBacktracking)]
     private static partial Regex PlaceThenCount();
 
     /// <summary>The share of each place the text allocates a toll to, by the place's folded key; empty when it splits none.</summary>

@@ -62,6 +62,9 @@ public sealed class Gazetteer
 
     public int Count => _places.Count;
 
+    /// <summary>The most words any name the gazetteer holds has (articles left out): no longer name can match.</summary>
+    public int LongestNameWords { get; private set; }
+
     /// <summary>The name of GeoNames' worldwide dump (allCountries.txt), accepted in the country list.</summary>
     public const string AllCountries = "allCountries";
 
@@ -285,6 +288,7 @@ public sealed class Gazetteer
         {
             _exactNames.Add(ExactKey(name, index));
         }
+        LongestNameWords = Math.Max(LongestNameWords, key.Count(' ') + 1);
         var space = key.IndexOf(' ');
         var bit = FirstWordBit(space < 0 ? key : key[..space]);
         _firstWords[bit >> 6] |= 1UL << (bit & 63);

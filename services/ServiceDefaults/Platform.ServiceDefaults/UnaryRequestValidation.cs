@@ -38,8 +38,10 @@ public sealed class UnaryRequestValidation(RequestDelegate next, ILogger<UnaryRe
             {
                 deserialize.DynamicInvoke(new Payload(frame[FrameHeaderBytes..].ToArray()));
             }
-            catch (Exception e) when (e.GetBaseException() is InvalidProtocolBufferException invalid)
+            // Strings that are not UTF-8 surface as the decoder's exception.
+            catch (Exception e) when (e.GetBaseException() is InvalidProtocolBufferException or System.Text.DecoderFallbackException)
             {
+                var invalid = e.GetBaseException();
                 logger.LogInformation("{Method}: the request is not valid protobuf ({Reason})", grpc.Method.FullName, invalid.Message);
                 context.Response.StatusCode = StatusCodes.Status200OK;
                 context.Response.ContentType = "application/grpc";

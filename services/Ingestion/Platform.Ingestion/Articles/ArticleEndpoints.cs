@@ -10,10 +10,24 @@ public static class ArticleHttpEndpoints
     {
         endpoints.MapPost("/articles", async (HttpRequest request, SubmitArticleHandler handler, CancellationToken cancellationToken) =>
         {
+            if (!request.HasJsonContentType())
+            {
+                return Results.Problem(
+                    title: "The body is not JSON.",
+                    detail: $"Content-Type is '{request.ContentType}'; send the article as JSON with Content-Type: application/json.",
+                    statusCode: StatusCodes.Status415UnsupportedMediaType);
+            }
             SubmitArticle? command;
             try
             {
                 command = await request.ReadFromJsonAsync<SubmitArticle>(cancellationToken);
+            }
+            catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+            {
+                return Results.Problem(
+                    title: "The body is too large.",
+                    detail: $"{e.Message} The article itself may hold at most Ingestion:MaxArticleBytes of text.",
+                    statusCode: StatusCodes.Status413PayloadTooLarge);
             }
             catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or BadHttpRequestException
                 or System.Text.DecoderFallbackException)

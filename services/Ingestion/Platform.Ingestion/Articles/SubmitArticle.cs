@@ -159,17 +159,25 @@ public sealed class SubmitArticleHandler(IDocumentStore store, TimeProvider cloc
             throw new ArticleRejectedException(
                 $"The article is {size:N0} bytes; the limit is {options.MaxArticleBytes:N0} bytes (setting Ingestion:MaxArticleBytes).");
         }
-        var replacementCharacters = raw.Count(c => c == '\uFFFD');
-        if (replacementCharacters > Math.Max(2, raw.Length / 1000))
+        // Checked before parsing: the HTML5 parser takes time quadratic in the nesting depth.
+        if (hasHtml && MarkupDepth.Estimate(raw) > MarkupDepth.Limit)
         {
             throw new ArticleRejectedException(
-                $"The text holds {replacementCharacters} U+FFFD replacement characters: it was decoded with the wrong character encoding. Send UTF-8.");
+                $"The HTML nests elements more than {MarkupDepth.Limit} deep (as browsers, Platform reads no deeper); send the article's 'text' instead.");
         }
-
         var text = ArticleNormalizer.Normalize(hasHtml ? HtmlText.ToText(raw) : raw);
         if (text.Length == 0)
         {
             throw new ArticleRejectedException("The article has no readable text once markup and page furniture are removed.");
+        }
+        // Counted in the text that is stored, not in what was sent: HTML turns "&#0;" into U+FFFD, and normalising
+        // shortens the text the share is taken of. The stored text, sent again, must be accepted again.
+        var replacementCharacters = text.Count(c => c == '\uFFFD');
+        if (replacementCharacters > Math.Max(2, text.Length / 1000))
+        {
+            throw new ArticleRejectedException(
+                $"The text holds {replacementCharacters} U+FFFD replacement characters: it was decoded with the wrong character encoding "
+                + "(or its HTML names characters that do not exist, like &#0;). Send UTF-8.");
         }
 
         var language = string.IsNullOrWhiteSpace(command.Language)
@@ -196,7 +204,10 @@ public sealed class SubmitArticleHandler(IDocumentStore store, TimeProvider cloc
             }
         }
 
-        var title = Blank(command.Title) is { } given ? ArticleNormalizer.Normalize(given) : FirstLine(text);
+        // A given title that normalises to nothing (only invisible characters, or a furniture word like "Share") is no title.
+        var title = Blank(command.Title) is { } given && ArticleNormalizer.Normalize(given) is { Length: > 0 } normalized
+            ? normalized
+            : FirstLine(text);
         if (title.Length > MaxTitleLength)
         {
             throw new ArticleRejectedException($"The title is {title.Length:N0} characters; the limit is {MaxTitleLength:N0}.");
