@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Platform.Testing;
 
 namespace Platform.EndToEnd.Tests;
@@ -96,10 +94,5 @@ public sealed class PrivateInfrastructure : IAsyncDisposable
         }
     }
 
-    private static string FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-    }
+    private static string FreePort() => ServiceProcess.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -16,11 +16,8 @@ public sealed class ThrottledIngestion : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await Infrastructure.InitializeAsync();
-        Ingestion = ServiceProcess.Start("ingestion", "Ingestion", new Dictionary<string, string>
+        Ingestion = ServiceProcess.StartIngestion(Infrastructure.Postgres, Infrastructure.RabbitMq, Infrastructure.NewSchema("ingestion"), new Dictionary<string, string>
         {
-            ["ConnectionStrings__Postgres"] = Infrastructure.Postgres,
-            ["ConnectionStrings__RabbitMq"] = Infrastructure.RabbitMq.ToString(),
-            ["Marten__Schema"] = Infrastructure.NewSchema("ingestion"),
             ["RateLimits__SubmitPerSecond"] = "1",
             ["RateLimits__SubmitBurst"] = "3",
             ["Ingestion__MaxArticlesPerStream"] = "5",

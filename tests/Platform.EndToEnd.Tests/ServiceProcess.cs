@@ -104,9 +104,9 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// <summary>The same service started again on the same ports and settings (clients keep their addresses).</summary>
     public ServiceProcess StartAgain() => new(Name, _project, _environment, (HttpPort, GrpcPort, ManagementPort));
 
-    /// <summary>The Ingestion service alone, on the given PostgreSQL, RabbitMQ and Marten schema.</summary>
-    public static ServiceProcess StartIngestion(string postgres, Uri rabbitMq, string schema) =>
-        Start("ingestion", "Ingestion", new Dictionary<string, string>
+    /// <summary>The Ingestion service alone, on the given PostgreSQL, RabbitMQ and Marten schema, with any other settings.</summary>
+    public static ServiceProcess StartIngestion(string postgres, Uri rabbitMq, string schema, IReadOnlyDictionary<string, string>? settings = null) =>
+        Start("ingestion", "Ingestion", new Dictionary<string, string>(settings ?? new Dictionary<string, string>())
         {
             ["ConnectionStrings__Postgres"] = postgres,
             ["ConnectionStrings__RabbitMq"] = rabbitMq.ToString(),
@@ -155,7 +155,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

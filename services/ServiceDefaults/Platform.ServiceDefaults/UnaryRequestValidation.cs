@@ -26,10 +26,13 @@ public sealed class UnaryRequestValidation(RequestDelegate next, ILogger<UnaryRe
             await next(context);
             return;
         }
-        context.Request.EnableBuffering();
-        using var body = new MemoryStream();
+        // Read once into memory (Kestrel's request size limit bounds it) and handed on from there, so gRPC reads the same
+        // bytes without a second copy or a temporary file.
+        var body = new MemoryStream();
         await context.Request.Body.CopyToAsync(body, context.RequestAborted);
-        context.Request.Body.Position = 0;
+        body.Position = 0;
+        context.Request.Body = body;
+        context.Response.RegisterForDispose(body);
         var frame = body.GetBuffer().AsMemory(0, (int)body.Length);
         if (frame.Length >= FrameHeaderBytes && frame.Span[0] == 0
             && BinaryPrimitives.ReadUInt32BigEndian(frame.Span[1..]) == (uint)(frame.Length - FrameHeaderBytes))
