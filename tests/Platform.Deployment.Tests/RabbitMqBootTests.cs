@@ -70,7 +70,15 @@ public sealed class RabbitMqBootTests(RabbitMqBootTests.BootedBroker broker) : I
         // A refused login is what a broker logs in most detail.
         await Should.ThrowAsync<BrokerUnreachableException>(() => Connect(new Uri($"amqp://query:wrong@127.0.0.1:{broker.Node.AmqpPort}/platform")));
 
-        var log = string.Concat(Directory.EnumerateFiles(broker.Node.LogFolder, "*", SearchOption.AllDirectories).Select(File.ReadAllText));
+        // RabbitMQ's file logger writes in the background: read until the lines of boot and of the refused login are there.
+        string ReadLog() => string.Concat(Directory.EnumerateFiles(broker.Node.LogFolder, "*", SearchOption.AllDirectories).Select(File.ReadAllText));
+        var log = ReadLog();
+        for (var wait = 0; wait < 50 && !(log.Contains("Will not seed default virtual host and user", StringComparison.OrdinalIgnoreCase)
+            && log.Contains("query", StringComparison.Ordinal)); wait++)
+        {
+            await Task.Delay(200);
+            log = ReadLog();
+        }
 
         log.ShouldContain("Will not seed default virtual host and user");
         broker.Env.Values.Values.Where(value => log.Contains(value, StringComparison.Ordinal)).ShouldBeEmpty();
