@@ -15,6 +15,7 @@ public static class ExtractionExtensions
         builder.Services.AddOptions<ExtractionOptions>().BindConfiguration(ExtractionOptions.Section).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<ExtractionOptions>, ExtractionOptionsValidator>();
         builder.Services.AddSingleton(provider => CreateExtractor(provider.GetRequiredService<IOptions<ExtractionOptions>>().Value));
+        builder.Services.AddSingleton<Articles.ExtractionMetrics>();
         builder.AddPlatformMessaging(ServiceName, bus =>
             bus.AddConsumer<ArticleIngestedConsumer, ArticleIngestedConsumerDefinition>());
         return builder;

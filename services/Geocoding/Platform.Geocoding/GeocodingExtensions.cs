@@ -41,6 +41,7 @@ public static class GeocodingExtensions
             var focus = provider.GetRequiredService<IOptions<GazetteerOptions>>().Value.DefaultFocus;
             return new Geocoder(provider.GetRequiredService<Gazetteer>(), focus.Length > 0 ? focus : null);
         });
+        builder.Services.AddSingleton<Incidents.GeocodingMetrics>();
         builder.AddPlatformMessaging(ServiceName, bus =>
             bus.AddConsumer<IncidentsExtractedConsumer, IncidentsExtractedConsumerDefinition>());
         return builder;

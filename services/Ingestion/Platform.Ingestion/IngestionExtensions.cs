@@ -15,6 +15,8 @@ public static class IngestionExtensions
         builder.Services.AddOptions<IngestionOptions>().BindConfiguration(IngestionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<SubmitArticleHandler>();
+        builder.Services.AddSingleton<IngestionMetrics>();
+        builder.Services.AddHostedService<OutboxLagMonitor>();
         builder.Services.AddSingleton<ReprocessArticlesHandler>();
 
         builder.AddPlatformMarten(ServiceName, options =>

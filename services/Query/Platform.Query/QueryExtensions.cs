@@ -1,6 +1,7 @@
 using JasperFx.Events.Projections;
 using Marten;
 using MassTransit;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Platform.Query.Incidents;
 using Platform.ServiceDefaults;
 
@@ -36,6 +37,8 @@ public static class QueryExtensions
         builder.Services.AddOptions<QueryOptions>().BindConfiguration(QueryOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<LedgerOptions>().BindConfiguration(LedgerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<LedgerWriter>();
+        builder.Services.AddSingleton<LedgerMetrics>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddHostedService(provider => provider.GetRequiredService<LedgerWriter>());
 
         builder.AddPlatformMessaging(ServiceName, bus =>

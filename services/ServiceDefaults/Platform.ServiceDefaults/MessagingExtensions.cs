@@ -1,6 +1,7 @@
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 
 namespace Platform.ServiceDefaults;
@@ -30,6 +31,7 @@ public static class MessagingExtensions
         // Ready only while the broker answers. MassTransit's own check watches receive endpoints only, so a service that
         // just publishes (Ingestion's outbox) would stay ready through a broker outage: this one opens a channel on a
         // connection of its own (recovered automatically after an outage) each time it is asked.
+        builder.Services.AddServiceMeter(serviceName);
         builder.Services.AddSingleton<BrokerProbeConnection>();
         builder.Services.AddHealthChecks().AddRabbitMQ(
             provider => provider.GetRequiredService<BrokerProbeConnection>().GetAsync(),
@@ -54,16 +56,37 @@ public static class MessagingExtensions
     /// <summary>
     /// The endpoint policy every consumer shares: a few quick retries for transient faults (a database
     /// fail-over, a broker hiccup), then the error queue with the exception as the reason. Messages that can
-    /// never succeed (<see cref="PermanentMessageException"/>) skip the retries.
+    /// never succeed (<see cref="PermanentMessageException"/>) skip the retries. Every message moved there is counted
+    /// (<see cref="ErrorQueueCounter"/>).
     /// </summary>
     public static void UsePlatformRetryPolicy(this IReceiveEndpointConfigurator endpoint, IRegistrationContext context)
     {
+        var counter = new ErrorQueueCounter(context.GetRequiredService<ServiceMeter>(), endpoint.InputAddress.AbsolutePath.Split('/')[^1]);
+        // Configuring the error pipe replaces MassTransit's default one: its two filters (publish the fault, move the
+        // message to the error queue) come first, as by default, and the counter after them.
+        endpoint.ConfigureError(error =>
+        {
+            error.UseFilter(new MassTransit.Middleware.GenerateFaultFilter());
+            error.UseFilter(new MassTransit.Middleware.ErrorTransportFilter());
+            error.UseFilter(counter);
+        });
         endpoint.UseMessageRetry(retry =>
         {
             retry.Ignore<PermanentMessageException>();
             retry.Intervals(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5));
         });
         endpoint.UseInMemoryOutbox(context);
+    }
+}
+
+public static class ServiceMeterExtensions
+{
+    /// <summary>Registers the service's <see cref="ServiceMeter"/> (once, whoever asks first).</summary>
+    public static IServiceCollection AddServiceMeter(this IServiceCollection services, string serviceName)
+    {
+        services.AddMetrics();
+        services.TryAddSingleton(provider => new ServiceMeter(provider.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), serviceName));
+        return services;
     }
 }
 

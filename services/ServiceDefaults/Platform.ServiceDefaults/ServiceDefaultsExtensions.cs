@@ -70,7 +70,10 @@ public static class ServiceDefaultsExtensions
                 .AddMeter(InstrumentationOptions.MeterName)
                 .AddMeter(MartenTelemetryName)
                 .AddMeter(PlatformActivitySourceName)
-                .AddNpgsqlInstrumentation())
+                .AddMeter(ServiceMeter.Prefix + "*")
+                .AddNpgsqlInstrumentation()
+                // Served at /metrics on the management port, beside OTLP, for Prometheus to scrape.
+                .AddPrometheusExporter())
             .WithTracing(tracing => tracing
                 .AddSource(builder.Environment.ApplicationName)
                 .AddSource(PlatformActivitySourceName)
@@ -140,6 +143,8 @@ public static class ServiceDefaultsExtensions
         }).AllowAnonymous();
         // The standard gRPC health protocol stays open on the gRPC port: orchestrators probe it without a token.
         app.MapGrpcHealthChecksService().AllowAnonymous();
+        // Like health: no credentials, and only on the management port when there is one.
+        app.MapPrometheusScrapingEndpoint("/metrics").AllowAnonymous();
         app.MapGrpcReflectionService();
         return app;
     }

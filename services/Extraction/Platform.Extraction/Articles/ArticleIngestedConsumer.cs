@@ -6,11 +6,12 @@ using Platform.ServiceDefaults;
 namespace Platform.Extraction.Articles;
 
 /// <summary>Runs the extraction engine on every ingested article and publishes what it found (possibly nothing).</summary>
-public sealed class ArticleIngestedConsumer(IncidentExtractor extractor, ILogger<ArticleIngestedConsumer> logger)
+public sealed class ArticleIngestedConsumer(IncidentExtractor extractor, ExtractionMetrics metrics, ILogger<ArticleIngestedConsumer> logger)
     : IConsumer<ArticleIngested>
 {
     public async Task Consume(ConsumeContext<ArticleIngested> context)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var article = context.Message;
         if (article.ArticleId == Guid.Empty || string.IsNullOrWhiteSpace(article.Text))
         {
@@ -24,9 +25,11 @@ public sealed class ArticleIngestedConsumer(IncidentExtractor extractor, ILogger
         var incidents = found.Select((incident, ordinal) => ToMessage(incident, ordinal)).ToList();
         logger.LogInformation("Article {ArticleId}: {Count} incidents", article.ArticleId, incidents.Count);
         await context.Publish(new IncidentsExtracted(
-            new ArticleReference(article.ArticleId, article.Language, article.Title, article.PublishedOn, article.Url, article.SourceName),
+            new ArticleReference(article.ArticleId, article.Language, article.Title, article.PublishedOn, article.Url, article.SourceName,
+                article.StoredAt),
             extractor.OutputVersion,
             incidents), context.CancellationToken);
+        metrics.Extracted(article.Language, incidents, started);
     }
 
     /// <summary>The one place where the engine's model becomes the wire schema.</summary>

@@ -6,10 +6,12 @@ using Platform.ServiceDefaults;
 namespace Platform.Geocoding.Incidents;
 
 /// <summary>Resolves the places of extracted incidents and publishes them onwards.</summary>
-public sealed class IncidentsExtractedConsumer(Geocoder geocoder, ILogger<IncidentsExtractedConsumer> logger) : IConsumer<IncidentsExtracted>
+public sealed class IncidentsExtractedConsumer(Geocoder geocoder, GeocodingMetrics metrics, ILogger<IncidentsExtractedConsumer> logger)
+    : IConsumer<IncidentsExtracted>
 {
     public async Task Consume(ConsumeContext<IncidentsExtracted> context)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var message = context.Message;
         if (message.Article is null || message.Article.ArticleId == Guid.Empty || message.Incidents is null)
         {
@@ -34,6 +36,7 @@ public sealed class IncidentsExtractedConsumer(Geocoder geocoder, ILogger<Incide
             message.Article.ArticleId, geocoded.Count(g => g.Place is not null), geocoded.Count, summaries.Count);
         await context.Publish(new IncidentsGeocoded(message.Article, message.ExtractorVersion, Geocoder.Version, geocoded),
             context.CancellationToken);
+        metrics.Geocoded(geocoded, started);
     }
 
     /// <summary>The one place where the engine's result becomes the wire schema.</summary>

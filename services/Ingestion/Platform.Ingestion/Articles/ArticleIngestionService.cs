@@ -16,7 +16,7 @@ public sealed class ArticleIngestionService(SubmitArticleHandler handler, Reproc
         try
         {
             var ids = request.ArticleIds.Select(id => Guid.TryParse(id, out var guid) ? guid
-                : throw new ArticleRejectedException($"article_ids: '{id}' is not a UUID.")).ToList();
+                : throw new ArticleRejectedException(RejectionReasons.InvalidSelection, $"article_ids: '{id}' is not a UUID.")).ToList();
             var selection = new ReprocessArticlesHandler.Selection(ids,
                 ReprocessArticlesHandler.ParseDay(request.PublishedFrom, "published_from"),
                 ReprocessArticlesHandler.ParseDay(request.PublishedTo, "published_to"), request.All);

@@ -20,11 +20,13 @@ public sealed class ArticlePublisher : SubscriptionBase
     private static readonly ActivitySource Activities = new(ServiceDefaultsExtensions.PlatformActivitySourceName);
     private readonly IBus _bus;
     private readonly ILogger<ArticlePublisher> _logger;
+    private readonly IngestionMetrics _metrics;
 
-    public ArticlePublisher(IBus bus, ILogger<ArticlePublisher> logger)
+    public ArticlePublisher(IBus bus, ILogger<ArticlePublisher> logger, IngestionMetrics metrics)
     {
         _bus = bus;
         _logger = logger;
+        _metrics = metrics;
         Name = SubscriptionId;
         IncludeType<ArticleIngested>();
         IncludeType<ArticleReprocessRequested>();
@@ -61,6 +63,7 @@ public sealed class ArticlePublisher : SubscriptionBase
             // publish is a failure it must retry from the last published position.
             throw new InvalidOperationException($"Publishing a page of {publishes.Count} articles timed out.", e);
         }
+        _metrics.Published(publishes.Count);
         _logger.LogDebug("Published {Count} articles (sequence {First}-{Last})", publishes.Count, page.SequenceFloor, page.SequenceCeiling);
         return NullChangeListener.Instance;
     }
@@ -69,15 +72,18 @@ public sealed class ArticlePublisher : SubscriptionBase
     {
         using var activity = StartPublishActivity(stored);
         // The stored event's id is the message id: consumers can tell a re-publish from a new article.
-        await _bus.Publish(ToMessage(article), context => context.MessageId = stored.Id, cancellationToken);
+        await _bus.Publish(ToMessage(article, stored.Timestamp), context => context.MessageId = stored.Id, cancellationToken);
         // Under the publish activity: the log line carries the article's trace, so operators can follow it here too.
         _logger.LogInformation("Published article {ArticleId} (sequence {Sequence})", article.ArticleId, stored.Sequence);
     }
 
-    /// <summary>The one place where the stored event becomes the public message.</summary>
-    public static Platform.Contracts.ArticleIngested ToMessage(ArticleIngested article) => new(
+    /// <summary>
+    /// The one place where the stored event becomes the public message. <paramref name="storedAt"/> is when the event
+    /// being published was stored (the article, or a request to reprocess it): where the end-to-end latency starts.
+    /// </summary>
+    public static Platform.Contracts.ArticleIngested ToMessage(ArticleIngested article, DateTimeOffset storedAt) => new(
         article.ArticleId, article.ContentHash, article.Language, article.Title, article.Text, article.PublishedOn,
-        article.Url, article.SourceName, article.IngestedAt);
+        article.Url, article.SourceName, article.IngestedAt, storedAt);
 
     private static Activity? StartPublishActivity(IEvent stored)
     {

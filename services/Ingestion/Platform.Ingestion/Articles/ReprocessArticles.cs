@@ -18,7 +18,7 @@ public sealed class ReprocessArticlesHandler(IDocumentStore store, TimeProvider 
     {
         if (selection.ArticleIds.Count == 0 && selection.From is null && selection.To is null && !selection.All)
         {
-            throw new ArticleRejectedException("Say which articles: article ids, a publication date range, or all.");
+            throw new ArticleRejectedException(RejectionReasons.InvalidSelection, "Say which articles: article ids, a publication date range, or all.");
         }
         await using var session = store.LightweightSession();
         IReadOnlyList<Guid> ids;
@@ -28,7 +28,7 @@ public sealed class ReprocessArticlesHandler(IDocumentStore store, TimeProvider 
             var unknown = selection.ArticleIds.Except(known).ToList();
             if (unknown.Count > 0)
             {
-                throw new ArticleRejectedException($"No stored article {string.Join(", ", unknown.Take(5))}.");
+                throw new ArticleRejectedException(RejectionReasons.InvalidSelection, $"No stored article {string.Join(", ", unknown.Take(5))}.");
             }
             ids = known;
         }
@@ -61,5 +61,5 @@ public sealed class ReprocessArticlesHandler(IDocumentStore store, TimeProvider 
     public static DateOnly? ParseDay(string value, string field) =>
         value.Length == 0 ? null
         : DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) ? day
-        : throw new ArticleRejectedException($"{field} '{value}' is not a date: use YYYY-MM-DD.");
+        : throw new ArticleRejectedException(RejectionReasons.InvalidSelection, $"{field} '{value}' is not a date: use YYYY-MM-DD.");
 }

@@ -25,8 +25,32 @@ public sealed record ArticleAccepted(
     DateOnly PublishedOn,
     int TextLength);
 
-/// <summary>The submission breaks a rule; the message says which, in words a client can act on.</summary>
-public sealed class ArticleRejectedException(string message) : Exception(message);
+/// <summary>
+/// The submission breaks a rule; the message says which, in words a client can act on, and <see cref="Reason"/> names
+/// the rule in a short code that metrics count by (<see cref="RejectionReasons"/>).
+/// </summary>
+public sealed class ArticleRejectedException(string reason, string message) : Exception(message)
+{
+    public string Reason { get; } = reason;
+}
+
+/// <summary>The rules a submission can break, as the codes <c>platform.ingestion.articles.rejected</c> counts by.</summary>
+public static class RejectionReasons
+{
+    public const string Empty = "empty";
+    public const string TextAndHtml = "text_and_html";
+    public const string TooLarge = "too_large";
+    public const string MarkupTooDeep = "markup_too_deep";
+    public const string NoReadableText = "no_readable_text";
+    public const string WrongEncoding = "wrong_encoding";
+    public const string UnsupportedLanguage = "unsupported_language";
+    public const string InvalidDate = "invalid_date";
+    public const string DateOutOfRange = "date_out_of_range";
+    public const string TitleTooLong = "title_too_long";
+    public const string FieldTooLong = "field_too_long";
+    public const string ControlCharacter = "control_character";
+    public const string InvalidSelection = "invalid_selection";
+}
 
 public sealed class IngestionOptions
 {
@@ -42,10 +66,14 @@ public sealed class IngestionOptions
     /// </summary>
     [System.ComponentModel.DataAnnotations.Range(1, int.MaxValue)]
     public int MaxArticlesPerStream { get; set; } = 100_000;
+
+    /// <summary>How often the outbox's lag is read for the <c>platform.outbox.lag</c> gauges.</summary>
+    [System.ComponentModel.DataAnnotations.Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
+    public TimeSpan OutboxLagInterval { get; set; } = TimeSpan.FromSeconds(5);
 }
 
 /// <summary>Validates, normalises and stores a submitted article; the same content twice is one article.</summary>
-public sealed class SubmitArticleHandler(IDocumentStore store, TimeProvider clock, IOptions<IngestionOptions> options)
+public sealed class SubmitArticleHandler(IDocumentStore store, TimeProvider clock, IOptions<IngestionOptions> options, IngestionMetrics metrics)
 {
     internal const string TraceParentHeader = "traceparent";
 
@@ -56,11 +84,11 @@ public sealed class SubmitArticleHandler(IDocumentStore store, TimeProvider cloc
     public async Task<ArticleAccepted> HandleAsync(SubmitArticle command, CancellationToken cancellationToken)
     {
         var outcome = (await HandleBatchAsync([command], cancellationToken))[0];
-        return outcome.Accepted ?? throw new ArticleRejectedException(outcome.Rejection!);
+        return outcome.Accepted ?? throw new ArticleRejectedException(outcome.RejectionReason!, outcome.Rejection!);
     }
 
     /// <summary>One article of a batch: stored (or a duplicate), or rejected with the reason.</summary>
-    public sealed record BatchOutcome(ArticleAccepted? Accepted, string? Rejection);
+    public sealed record BatchOutcome(ArticleAccepted? Accepted, string? Rejection, string? RejectionReason = null);
 
     /// <summary>
     /// Many submissions at once: each validated on its own, the new ones appended in one transaction. The same content
@@ -68,6 +96,8 @@ public sealed class SubmitArticleHandler(IDocumentStore store, TimeProvider cloc
     /// </summary>
     public async Task<IReadOnlyList<BatchOutcome>> HandleBatchAsync(IReadOnlyList<SubmitArticle> commands, CancellationToken cancellationToken)
     {
+        var started = Stopwatch.GetTimestamp();
+        metrics.Received(commands.Count);
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         var outcomes = new BatchOutcome[commands.Count];
         var prepared = new List<(int Index, PreparedArticle Article, ArticleAccepted Accepted, SubmitArticle Command)>(commands.Count);
@@ -81,11 +111,13 @@ public sealed class SubmitArticleHandler(IDocumentStore store, TimeProvider cloc
             }
             catch (ArticleRejectedException rejected)
             {
-                outcomes[i] = new BatchOutcome(null, rejected.Message);
+                outcomes[i] = new BatchOutcome(null, rejected.Message, rejected.Reason);
+                metrics.Rejected(rejected.Reason);
             }
         }
         if (prepared.Count == 0)
         {
+            metrics.Service.RecordStage(IngestionMetrics.Stage, started);
             return outcomes;
         }
         // A concurrent request may store one of these between the check and the append: the batch is then decided
@@ -95,6 +127,18 @@ public sealed class SubmitArticleHandler(IDocumentStore store, TimeProvider cloc
             try
             {
                 await StoreNewAsync(prepared, outcomes, cancellationToken);
+                foreach (var (index, _, _, _) in prepared)
+                {
+                    if (outcomes[index].Accepted!.Duplicate)
+                    {
+                        metrics.Duplicate();
+                    }
+                    else
+                    {
+                        metrics.Ingested();
+                    }
+                }
+                metrics.Service.RecordStage(IngestionMetrics.Stage, started);
                 return outcomes;
             }
             catch (ExistingStreamIdCollisionException)
@@ -148,34 +192,34 @@ public sealed class SubmitArticleHandler(IDocumentStore store, TimeProvider cloc
         var hasHtml = !string.IsNullOrWhiteSpace(command.Html);
         if (hasText == hasHtml)
         {
-            throw new ArticleRejectedException(hasText
-                ? "Give either 'text' or 'html', not both."
-                : "The article is empty: give its 'text' or its 'html'.");
+            throw hasText
+                ? new ArticleRejectedException(RejectionReasons.TextAndHtml, "Give either 'text' or 'html', not both.")
+                : new ArticleRejectedException(RejectionReasons.Empty, "The article is empty: give its 'text' or its 'html'.");
         }
         var raw = hasText ? command.Text! : command.Html!;
         var size = Encoding.UTF8.GetByteCount(raw);
         if (size > options.MaxArticleBytes)
         {
-            throw new ArticleRejectedException(
+            throw new ArticleRejectedException(RejectionReasons.TooLarge, 
                 $"The article is {size:N0} bytes; the limit is {options.MaxArticleBytes:N0} bytes (setting Ingestion:MaxArticleBytes).");
         }
         // Checked before parsing: the HTML5 parser takes time quadratic in the nesting depth.
         if (hasHtml && MarkupDepth.Estimate(raw) > MarkupDepth.Limit)
         {
-            throw new ArticleRejectedException(
+            throw new ArticleRejectedException(RejectionReasons.MarkupTooDeep, 
                 $"The HTML nests elements more than {MarkupDepth.Limit} deep (as browsers, Platform reads no deeper); send the article's 'text' instead.");
         }
         var text = ArticleNormalizer.Normalize(hasHtml ? HtmlText.ToText(raw) : raw);
         if (text.Length == 0)
         {
-            throw new ArticleRejectedException("The article has no readable text once markup and page furniture are removed.");
+            throw new ArticleRejectedException(RejectionReasons.NoReadableText, "The article has no readable text once markup and page furniture are removed.");
         }
         // Counted in the text that is stored, not in what was sent: HTML turns "&#0;" into U+FFFD, and normalising
         // shortens the text the share is taken of. The stored text, sent again, must be accepted again.
         var replacementCharacters = text.Count(c => c == '\uFFFD');
         if (replacementCharacters > Math.Max(2, text.Length / 1000))
         {
-            throw new ArticleRejectedException(
+            throw new ArticleRejectedException(RejectionReasons.WrongEncoding, 
                 $"The text holds {replacementCharacters} U+FFFD replacement characters: it was decoded with the wrong character encoding "
                 + "(or its HTML names characters that do not exist, like &#0;). Send UTF-8.");
         }
@@ -185,7 +229,7 @@ public sealed class SubmitArticleHandler(IDocumentStore store, TimeProvider cloc
             : command.Language.Trim().ToLowerInvariant();
         if (language is not (LanguageDetector.Arabic or LanguageDetector.English))
         {
-            throw new ArticleRejectedException($"Language '{command.Language}' is not supported: use 'ar' or 'en', or leave it empty to detect it.");
+            throw new ArticleRejectedException(RejectionReasons.UnsupportedLanguage, $"Language '{command.Language}' is not supported: use 'ar' or 'en', or leave it empty to detect it.");
         }
 
         var publishedOn = today;
@@ -195,11 +239,11 @@ public sealed class SubmitArticleHandler(IDocumentStore store, TimeProvider cloc
             if (!DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out publishedOn)
                 && !TryParseTimestamp(value, out publishedOn))
             {
-                throw new ArticleRejectedException($"Publication date '{command.PublishedOn}' is not a date: use YYYY-MM-DD.");
+                throw new ArticleRejectedException(RejectionReasons.InvalidDate, $"Publication date '{command.PublishedOn}' is not a date: use YYYY-MM-DD.");
             }
             if (publishedOn.Year < MinimumPublicationYear || publishedOn > today.AddDays(1))
             {
-                throw new ArticleRejectedException(
+                throw new ArticleRejectedException(RejectionReasons.DateOutOfRange, 
                     $"Publication date {command.PublishedOn} is out of range: from {MinimumPublicationYear}-01-01 to tomorrow.");
             }
         }
@@ -210,7 +254,7 @@ public sealed class SubmitArticleHandler(IDocumentStore store, TimeProvider cloc
             : FirstLine(text);
         if (title.Length > MaxTitleLength)
         {
-            throw new ArticleRejectedException($"The title is {title.Length:N0} characters; the limit is {MaxTitleLength:N0}.");
+            throw new ArticleRejectedException(RejectionReasons.TitleTooLong, $"The title is {title.Length:N0} characters; the limit is {MaxTitleLength:N0}.");
         }
         CheckField("url", command.Url, MaxUrlLength);
         CheckField("sourceName", command.SourceName, MaxSourceNameLength);
@@ -236,13 +280,13 @@ public sealed class SubmitArticleHandler(IDocumentStore store, TimeProvider cloc
         }
         if (given.Length > maxLength)
         {
-            throw new ArticleRejectedException($"'{name}' is {given.Length:N0} characters; the limit is {maxLength:N0}.");
+            throw new ArticleRejectedException(RejectionReasons.FieldTooLong, $"'{name}' is {given.Length:N0} characters; the limit is {maxLength:N0}.");
         }
         for (var at = 0; at < given.Length; at++)
         {
             if (char.IsControl(given[at]))
             {
-                throw new ArticleRejectedException(
+                throw new ArticleRejectedException(RejectionReasons.ControlCharacter, 
                     $"'{name}' holds a control character (U+{(int)given[at]:X4} at position {at}); send it without control characters.");
             }
         }

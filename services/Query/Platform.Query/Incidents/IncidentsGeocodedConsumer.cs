@@ -11,10 +11,12 @@ namespace Platform.Query.Incidents;
 /// message with impossible values goes to the error queue with the reason and records nothing; a message the writer
 /// fails to record (the database down, say) goes back to the broker's retries alone.
 /// </summary>
-public sealed class IncidentsGeocodedConsumer(LedgerWriter writer, ILogger<IncidentsGeocodedConsumer> logger) : IConsumer<IncidentsGeocoded>
+public sealed class IncidentsGeocodedConsumer(LedgerWriter writer, LedgerMetrics metrics, ILogger<IncidentsGeocodedConsumer> logger)
+    : IConsumer<IncidentsGeocoded>
 {
     public async Task Consume(ConsumeContext<IncidentsGeocoded> context)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var message = context.Message;
         if (message.Article is null || message.Article.ArticleId == Guid.Empty || message.Incidents is null)
         {
@@ -31,6 +33,7 @@ public sealed class IncidentsGeocodedConsumer(LedgerWriter writer, ILogger<Incid
             throw new PermanentMessageException($"IncidentsGeocoded rejected: {rejection}.");
         }
         var decision = await writer.RecordAsync(incoming, context.CancellationToken);
+        metrics.Recorded(decision, message.Article.StoredAt, started);
         // Here, under the message's trace (the writer's loop has none), so operators follow the article to the ledger.
         logger.LogInformation("Article {ArticleId}: {Started} new incidents, {Corroborated} corroborations, {Revised} revisions, {Retracted} retractions",
             incoming.ArticleId, decision.Started, decision.Corroborated, decision.Revised, decision.Retracted);
