@@ -6,19 +6,25 @@ using Platform.Testing;
 namespace Platform.EndToEnd.Tests;
 
 /// <summary>The four services as processes on a PostgreSQL schema prefix and a RabbitMQ vhost of their own.</summary>
-public sealed class RunningPlatform : IAsyncLifetime
+public class RunningPlatform : IAsyncLifetime
 {
     private readonly List<ServiceProcess> _services = [];
     private readonly List<GrpcChannel> _channels = [];
 
     /// <summary>On the shared PostgreSQL and RabbitMQ (what xUnit builds as a class fixture).</summary>
     public RunningPlatform()
-        : this(null)
+        : this((InfrastructureEndpoints?)null)
     {
     }
 
     /// <summary>On the given PostgreSQL and RabbitMQ (the chaos test's private pair). Not public: xUnit wants one constructor.</summary>
     internal RunningPlatform(InfrastructureEndpoints? endpoints) => Infrastructure = new IsolatedInfrastructure(endpoints);
+
+    /// <summary>On the shared PostgreSQL and RabbitMQ, with <paramref name="settings"/> given to every service.</summary>
+    protected RunningPlatform(IReadOnlyDictionary<string, string> settings)
+        : this((InfrastructureEndpoints?)null) => _settings = settings;
+
+    private readonly IReadOnlyDictionary<string, string> _settings = new Dictionary<string, string>();
 
     public IsolatedInfrastructure Infrastructure { get; }
     public ServiceProcess Ingestion => _services[0];
@@ -40,6 +46,10 @@ public sealed class RunningPlatform : IAsyncLifetime
             ["ConnectionStrings__Postgres"] = Infrastructure.Postgres,
             ["ConnectionStrings__RabbitMq"] = Infrastructure.RabbitMq.ToString(),
         };
+        foreach (var (key, value) in _settings)
+        {
+            common[key] = value;
+        }
         _services.Add(ServiceProcess.Start("ingestion", "Ingestion", new Dictionary<string, string>(common)
         {
             ["Marten__Schema"] = Infrastructure.NewSchema("ingestion"),
