@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Writes the .env that docker-compose.yml reads its secrets from: a random password for every PostgreSQL and RabbitMQ
-# user, the RabbitMQ password hashes the broker's definitions need, and the API key the services send to the dashboard.
+# user, the RabbitMQ password hashes the broker's definitions need, the API key the services send to the dashboard, and
+# Grafana's administrator password.
 #
 #   deploy/docker/make-env.sh [file]      # default: .env next to docker-compose.yml
 #
@@ -49,6 +50,7 @@ rabbitmq_extraction_password="$(random_secret)"
 rabbitmq_geocoding_password="$(random_secret)"
 rabbitmq_query_password="$(random_secret)"
 dashboard_otlp_api_key="$(random_secret)"
+grafana_admin_password="$(random_secret)"
 
 # Created empty first, with no access for others, and refused if it appeared meanwhile (noclobber).
 (umask 077 && set -o noclobber && : > "$target")
@@ -80,6 +82,9 @@ RABBITMQ_QUERY_PASSWORD_HASH=$(rabbitmq_password_hash "$rabbitmq_query_password"
 
 # The key the services send (x-otlp-api-key) when they export telemetry to the dashboard.
 DASHBOARD_OTLP_API_KEY=$dashboard_otlp_api_key
+
+# Grafana "admin": the dashboards on 127.0.0.1:3000.
+GRAFANA_ADMIN_PASSWORD=$grafana_admin_password
 
 # The key Ingestion and Query check access tokens with (HMAC-SHA256); sign tokens with it:
 #   PLATFORM_JWT_SIGNING_KEY=... platform token --scopes submit,read

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Local infrastructure for development and tests, without Docker or systemd:
-# PostgreSQL 15 and RabbitMQ 3.10 (+ management plugin) run as plain background
-# processes bound to 127.0.0.1. Data, logs, sockets and config live under
+# PostgreSQL 15 and RabbitMQ 3.10 (+ management and prometheus plugins) run as plain
+# background processes bound to 127.0.0.1. Data, logs, sockets and config live under
 # $PLATFORM_INFRA_DIR; nothing in /etc or /var/lib is used or changed.
 #
 # Usage: deploy/local/infra.sh <command>
-#   install  install postgresql-15, rabbitmq-server and curl if missing (root)
+#   install  install postgresql-15, rabbitmq-server, prometheus (for promtool and
+#            deploy/local/prometheus.sh; Debian's prometheus service is never started) and curl if missing (root)
 #   start [postgres|rabbitmq]  install if missing, start both or one (no-op if running), print settings
 #   stop [postgres|rabbitmq]   stop both (and the private epmd) or one
 #   status   print running/stopped for each; exit 0 only if both run
@@ -18,6 +19,7 @@
 #   PLATFORM_RABBIT_MGMT_PORT  [55673]  RabbitMQ management HTTP API
 #   PLATFORM_RABBIT_DIST_PORT  [55674]  Erlang distribution
 #   PLATFORM_EPMD_PORT         [55675]  private epmd
+#   PLATFORM_RABBIT_PROM_PORT  [55676]  RabbitMQ prometheus plugin (/metrics, /metrics/detailed)
 #   PLATFORM_RABBIT_NODE       [platform@localhost]
 #   PLATFORM_PG_SHARED_BUFFERS [1GB]    PostgreSQL shared_buffers
 # Credentials: PostgreSQL role "platform" (superuser: the tests create and drop
@@ -38,6 +40,7 @@ RABBIT_PORT="${PLATFORM_RABBIT_PORT:-55672}"
 MGMT_PORT="${PLATFORM_RABBIT_MGMT_PORT:-55673}"
 DIST_PORT="${PLATFORM_RABBIT_DIST_PORT:-55674}"
 EPMD_PORT="${PLATFORM_EPMD_PORT:-55675}"
+PROM_PORT="${PLATFORM_RABBIT_PROM_PORT:-55676}"
 RABBIT_NODE="${PLATFORM_RABBIT_NODE:-platform@localhost}"
 
 PG_BIN=/usr/lib/postgresql/15/bin
@@ -51,13 +54,14 @@ RMQ_LOG_DIR="$RMQ_DIR/log"
 RMQ_PID_FILE="$RMQ_DIR/rabbitmq.pid"
 EPMD_PID_FILE="$RMQ_DIR/epmd.pid"
 MGMT_URL="http://127.0.0.1:$MGMT_PORT"
+PROM_URL="http://127.0.0.1:$PROM_PORT"
 SECRETS_DIR="$INFRA_DIR/secrets"
 
 log() { printf '[infra] %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 now_ms() { local t="${EPOCHREALTIME/[.,]/}"; echo $((t / 1000)); }
 
-for p in "$PG_PORT" "$RABBIT_PORT" "$MGMT_PORT" "$DIST_PORT" "$EPMD_PORT"; do
+for p in "$PG_PORT" "$RABBIT_PORT" "$MGMT_PORT" "$DIST_PORT" "$EPMD_PORT" "$PROM_PORT"; do
   [[ $p =~ ^[0-9]+$ ]] || die "port '$p' is not a number"
 done
 [[ $RABBIT_NODE =~ ^[A-Za-z0-9_.-]+@[A-Za-z0-9_.-]+$ ]] || die "bad PLATFORM_RABBIT_NODE '$RABBIT_NODE'"
@@ -138,14 +142,31 @@ cmd_install() {
   [[ -x $RMQ_BIN/rabbitmq-server ]] || missing+=(rabbitmq-server)
   command -v curl >/dev/null 2>&1 || missing+=(curl)
   command -v pgrep >/dev/null 2>&1 || missing+=(procps)
+  [[ -x /usr/bin/prometheus && -x /usr/bin/promtool ]] || missing+=(prometheus)
   if ((${#missing[@]} == 0)); then
-    log "packages present: postgresql-15, rabbitmq-server, curl"
+    log "packages present: postgresql-15, rabbitmq-server, prometheus, curl"
     return 0
   fi
   ((EUID == 0)) || die "missing packages: ${missing[*]}. Run '$0 install' as root (or: sudo apt-get install ${missing[*]})."
   log "installing: ${missing[*]}"
   apt-get update >&2
-  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}" >&2
+  # Packages start their services on install unless policy-rc.d says no. Debian's prometheus would
+  # listen on *:9090 with its own data in /var/lib; the project runs its own (deploy/local/prometheus.sh)
+  # only when asked. A policy-rc.d that is already there (container images ship one) is left alone.
+  local policy=/usr/sbin/policy-rc.d made_policy=0
+  if [[ ! -e $policy ]]; then
+    printf '#!/bin/sh\n# Written by deploy/local/infra.sh for the length of one apt-get install.\nexit 101\n' >"$policy"
+    chmod 755 "$policy"
+    made_policy=1
+  fi
+  local rc=0
+  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}" >&2 || rc=$?
+  ((made_policy)) && rm -f "$policy"
+  ((rc == 0)) || die "apt-get install ${missing[*]} failed"
+  # The package also enables its unit for the next boot; under systemd, undo that.
+  if [[ " ${missing[*]} " == *" prometheus "* && -d /run/systemd/system ]]; then
+    systemctl disable --now prometheus >&2 || log "could not disable Debian's prometheus service"
+  fi
 }
 
 # ------------------------------------------------------------- postgresql ---
@@ -257,6 +278,7 @@ rmqctl() { env "${RMQ_ENV[@]}" "$RMQ_BIN/rabbitmqctl" -n "$RABBIT_NODE" "$@"; }
 rmq_pid() { live_pid_from "$RMQ_PID_FILE" beam.smp || pgrep -o -f "/beam\.smp .* -home $RMQ_DIR/home( |\$)"; }
 mgmt_answers() { [[ "$(curl -s -o /dev/null -w '%{http_code}' "$MGMT_URL/api/overview")" != 000 ]]; }
 mgmt_ok() { mgmt_curl -fsS -o /dev/null "$MGMT_URL/api/overview"; }
+prom_answers() { curl -fsS -o /dev/null "$PROM_URL/metrics"; }
 # Our epmd is started with `-port N`, which tells it apart from a system epmd.
 epmd_pid() { pgrep -o -f "^([^ ]*/)?epmd -port $EPMD_PORT( |\$)"; }
 
@@ -287,13 +309,17 @@ rmq_prepare() {
   mkdir -p "$RMQ_DIR/home" "$RMQ_DIR/mnesia" "$RMQ_DIR/conf.d" "$RMQ_LOG_DIR"
   chmod 700 "$RMQ_DIR/home"
   : >"$RMQ_DIR/rabbitmq-env.conf"  # empty, so /etc/rabbitmq/rabbitmq-env.conf is not read
-  echo '[rabbitmq_management].' >"$RMQ_DIR/enabled_plugins"
+  echo '[rabbitmq_management,rabbitmq_prometheus].' >"$RMQ_DIR/enabled_plugins"
   cat >"$RMQ_DIR/rabbitmq.conf" <<EOF
 # Written by deploy/local/infra.sh on every start.
 listeners.tcp.default = 127.0.0.1:$RABBIT_PORT
 loopback_users.guest = true
 management.tcp.ip = 127.0.0.1
 management.tcp.port = $MGMT_PORT
+# Prometheus scrapes: /metrics (aggregated), /metrics/per-object, /metrics/detailed?vhost=...&family=...
+# (per queue: see the README's Operators section). No credentials, hence loopback only.
+prometheus.tcp.ip = 127.0.0.1
+prometheus.tcp.port = $PROM_PORT
 EOF
   local cookie="$RMQ_DIR/home/.erlang.cookie"
   if [[ ! -s $cookie ]]; then
@@ -322,9 +348,10 @@ rmq_start() {
     require_free_port "$RABBIT_PORT" "RabbitMQ AMQP" PLATFORM_RABBIT_PORT
     require_free_port "$MGMT_PORT" "RabbitMQ management" PLATFORM_RABBIT_MGMT_PORT
     require_free_port "$DIST_PORT" "RabbitMQ distribution" PLATFORM_RABBIT_DIST_PORT
+    require_free_port "$PROM_PORT" "RabbitMQ prometheus plugin" PLATFORM_RABBIT_PROM_PORT
     rmq_prepare
     epmd_start
-    log "starting RabbitMQ $RABBIT_NODE on 127.0.0.1:$RABBIT_PORT, management :$MGMT_PORT (logs: $RMQ_LOG_DIR)"
+    log "starting RabbitMQ $RABBIT_NODE on 127.0.0.1:$RABBIT_PORT, management :$MGMT_PORT, prometheus :$PROM_PORT (logs: $RMQ_LOG_DIR)"
     # The real script, not the /usr/sbin wrapper (that one switches to the
     # rabbitmq user). A plain command, so $! is the launcher itself.
     [[ -e $RMQ_LOG_DIR/console.log ]] && mv -f "$RMQ_LOG_DIR/console.log" "$RMQ_LOG_DIR/console.log.1"
@@ -340,6 +367,10 @@ rmq_start() {
   wait_until 60 "the RabbitMQ management API" mgmt_answers || die "no answer from $MGMT_URL"
   rmq_bootstrap
   wait_until 30 "the management API to accept user platform" mgmt_ok || die "management API rejects user platform"
+  # A node started by an older infra.sh runs without the plugin; its enabled_plugins and config are
+  # read at boot only, so say how to get it rather than restart a broker others may be using.
+  wait_until 10 "the RabbitMQ prometheus plugin" prom_answers \
+    || log "WARNING: no RabbitMQ metrics on $PROM_URL/metrics (node started before rabbitmq_prometheus was enabled?); restart it: $0 stop rabbitmq && $0 start rabbitmq"
 }
 
 rmq_user_ok() {  # platform is an administrator with full permissions on vhost /
@@ -384,11 +415,13 @@ export PLATFORM_POSTGRES="Host=127.0.0.1;Port=$PG_PORT;Database=platform;Usernam
 export PLATFORM_RABBITMQ="amqp://platform:$(rmq_password)@127.0.0.1:$RABBIT_PORT/"
 export PLATFORM_JWT_SIGNING_KEY=$(jwt_key)
 export PLATFORM_RABBITMQ_MANAGEMENT="http://127.0.0.1:$MGMT_PORT/"
+export PLATFORM_RABBITMQ_PROMETHEUS="http://127.0.0.1:$PROM_PORT/"
 export PLATFORM_PG_PORT=$PG_PORT
 export PLATFORM_RABBIT_PORT=$RABBIT_PORT
 export PLATFORM_RABBIT_MGMT_PORT=$MGMT_PORT
 export PLATFORM_RABBIT_DIST_PORT=$DIST_PORT
 export PLATFORM_EPMD_PORT=$EPMD_PORT
+export PLATFORM_RABBIT_PROM_PORT=$PROM_PORT
 export PLATFORM_RABBIT_NODE=$RABBIT_NODE
 EOF
   printf 'export PLATFORM_INFRA_DIR=%q\n' "$INFRA_DIR"
@@ -437,7 +470,7 @@ cmd_status() {
     echo "rabbitmq: not ready (pid $pid is up, management API does not answer)"
     rc=1
   else
-    echo "rabbitmq: running (pid $pid, amqp 127.0.0.1:$RABBIT_PORT, management $MGMT_URL/)"
+    echo "rabbitmq: running (pid $pid, amqp 127.0.0.1:$RABBIT_PORT, management $MGMT_URL/, metrics $PROM_URL/metrics$(prom_answers 2>/dev/null || echo ' (not answering)'))"
   fi
   return "$rc"
 }

@@ -15,10 +15,10 @@ public sealed class ComposeFileTests
     public static TheoryData<string> DotnetServices => DeploymentFiles.DotnetServiceNames;
 
     [Fact]
-    public void Defines_the_four_services_their_infrastructure_and_the_dashboard()
+    public void Defines_the_four_services_their_infrastructure_the_dashboard_and_the_monitoring()
     {
         Compose.Services.Keys.Order(StringComparer.Ordinal).ShouldBe(
-            ["dashboard", "extraction", "geocoding", "ingestion", "postgres", "query", "rabbitmq"]);
+            ["dashboard", "extraction", "geocoding", "grafana", "ingestion", "postgres", "prometheus", "query", "rabbitmq"]);
         DeploymentFiles.DotnetServices.Select(service => service.Name).Order(StringComparer.Ordinal).ShouldBe(
             ["extraction", "geocoding", "ingestion", "query"]);
     }
@@ -177,6 +177,8 @@ public sealed class ComposeFileTests
     [InlineData("query", "5402:8081")]
     [InlineData("dashboard", "18888:18888")]
     [InlineData("rabbitmq", "15672:15672")]
+    [InlineData("prometheus", "9090:9090")]
+    [InlineData("grafana", "3000:3000")]
     [InlineData("extraction")]
     [InlineData("geocoding")]
     [InlineData("postgres")]

@@ -25,8 +25,9 @@ public sealed class MakeEnvTests
         using var second = await MakeEnv.GenerateAsync();
 
         var secrets = first.Values.Where(setting => !setting.Key.EndsWith("_HASH", StringComparison.Ordinal)).ToList();
-        // Three PostgreSQL and five RabbitMQ passwords, the dashboard's OTLP key, the access-token signing key.
-        secrets.Count.ShouldBe(10);
+        // Three PostgreSQL and five RabbitMQ passwords, the dashboard's OTLP key, the access-token signing key, Grafana's
+        // administrator password.
+        secrets.Count.ShouldBe(11);
         foreach (var (name, value) in secrets)
         {
             value.ShouldMatch("^[0-9a-f]{48}$", $"{name}");

@@ -19,6 +19,11 @@ public static class Infrastructure
         ? http
         : "http://127.0.0.1:55673/");
 
+    /// <summary>RabbitMQ's rabbitmq_prometheus plugin (PLATFORM_RABBITMQ_PROMETHEUS, as infra.sh env prints it).</summary>
+    public static Uri RabbitMqPrometheus { get; } = new(Environment.GetEnvironmentVariable("PLATFORM_RABBITMQ_PROMETHEUS") is { Length: > 0 } metrics
+        ? metrics
+        : "http://127.0.0.1:55676/");
+
     private static string Required(string variable) => Environment.GetEnvironmentVariable(variable) is { Length: > 0 } value
         ? value
         : throw new InvalidOperationException(
