@@ -41,12 +41,15 @@ rabbitmq_geocoding_password="$(value_of RABBITMQ_GEOCODING_PASSWORD)"
 rabbitmq_query_password="$(value_of RABBITMQ_QUERY_PASSWORD)"
 jwt_signing_key="$(value_of PLATFORM_JWT_SIGNING_KEY)"
 
+# User and password; the passwords are hex (make-env.sh), safe in a URI and a connection string as they are.
 rabbitmq_uri() {
-  printf 'amqp://%s:%s@%s:5672/platform' "$1" "$2" "$rabbitmq_host"
+  local user="$1" password="$2"
+  printf '%s' "amqp://$user:$password@$rabbitmq_host:5672/platform"
 }
 
 postgres_connection() {
-  printf 'Host=%s;Port=5432;Database=platform;Username=%s;Password=%s' "$postgres_host" "$1" "$2"
+  local user="$1" password="$2"
+  printf '%s' "Host=$postgres_host;Port=5432;Database=platform;Username=$user;Password=$password"
 }
 
 mkdir -p "$output_dir"
