@@ -31,6 +31,10 @@ public sealed class SecretsTests
         checkedFiles.ShouldContain("deploy/docker/make-env.sh");
         checkedFiles.ShouldContain(PostgresInitScript.RelativePath);
         checkedFiles.ShouldContain("deploy/docker/rabbitmq/platform.conf");
+        checkedFiles.ShouldContain("deploy/k8s/base/kustomization.yaml");
+        checkedFiles.ShouldContain("deploy/k8s/base/ingestion.yaml");
+        checkedFiles.ShouldContain("deploy/k8s/overlays/local/kustomization.yaml");
+        checkedFiles.ShouldContain("deploy/k8s/overlays/local/make-secrets.sh");
     }
 
     [Theory]
@@ -43,6 +47,8 @@ public sealed class SecretsTests
     [InlineData("      Dashboard__Otlp__PrimaryApiKey: 5f0c2a")]
     [InlineData("""          {"name": "query", "password_hash": "kI9XQm", "tags": []}""")]
     [InlineData("# ConnectionStrings__Postgres: Host=postgres;Username=platform;Password=platform")]
+    [InlineData("      - Auth__Jwt__SigningKey=c2VjcmV0")]
+    [InlineData("Auth__Jwt__SigningKey: 9f3a61")]
     public void The_scan_finds_a_literal_password(string line)
     {
         SecretScanner.LiteralsIn(line).ShouldHaveSingleItem();
@@ -57,6 +63,9 @@ public sealed class SecretsTests
     [InlineData(""": "${POSTGRES_QUERY_PASSWORD:?POSTGRES_QUERY_PASSWORD is not set}" """)]
     [InlineData("# RabbitMQ \"admin\": the management UI (user admin, RABBITMQ_ADMIN_PASSWORD from .env)")]
     [InlineData("# Secrets: every password and key comes from .env next to this file")]
+    [InlineData("      automountServiceAccountToken: false")]
+    [InlineData("  printf '%s' \"amqp://$user:$password@$rabbitmq_host:5672/platform\"")]
+    [InlineData("  printf '%s' \"Host=$postgres_host;Port=5432;Database=platform;Username=$user;Password=$password\"")]
     public void The_scan_accepts_a_value_taken_from_a_variable(string line)
     {
         SecretScanner.LiteralsIn(line).ShouldBeEmpty();

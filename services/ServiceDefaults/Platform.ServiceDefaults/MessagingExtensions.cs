@@ -40,6 +40,15 @@ public static class MessagingExtensions
         {
             bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(serviceName, includeNamespace: false));
             configureConsumers(bus);
+            // Quorum queues are replicated across the nodes of a RabbitMQ cluster, so a queue survives the loss of a node.
+            // A queue's type is fixed when it is declared: switching needs new queues (a fresh virtual host).
+            bus.AddRabbitMqConfigureEndpointsCallback((context, _, endpoint) =>
+            {
+                if (context.GetRequiredService<Microsoft.Extensions.Options.IOptions<MessagingOptions>>().Value.QuorumQueues)
+                {
+                    endpoint.SetQuorumQueue();
+                }
+            });
             bus.UsingRabbitMq((context, rabbit) =>
             {
                 var options = context.GetRequiredService<Microsoft.Extensions.Options.IOptions<MessagingOptions>>().Value;
@@ -107,6 +116,12 @@ public sealed class MessagingOptions
     /// </summary>
     [System.ComponentModel.DataAnnotations.Range(1, 1_000)]
     public int ConcurrentMessageLimit { get; set; } = 16;
+
+    /// <summary>
+    /// Declares every receive endpoint's queue as a quorum queue (<c>Messaging:QuorumQueues</c>), for a broker cluster.
+    /// Off by default: a single node gains nothing, and a queue that exists already cannot change its type.
+    /// </summary>
+    public bool QuorumQueues { get; set; }
 }
 
 /// <summary>A message that no retry can fix (it breaks a contract rule); it goes straight to the error queue.</summary>

@@ -25,7 +25,9 @@ internal static partial class SecretScanner
                 foreach (Match match in pattern.Matches(line))
                 {
                     var value = match.Groups["value"].Value;
-                    if (value.Length > 0 && !value.StartsWith('$'))
+                    // A switch is no secret, whatever its name (automountServiceAccountToken: false).
+                    var switchValue = pattern == SecretSetting() && value is "true" or "false";
+                    if (value.Length > 0 && !value.StartsWith('$') && !switchValue)
                     {
                         found.Add($"line {number}: {line.Trim()}");
                     }
@@ -48,8 +50,8 @@ internal static partial class SecretScanner
     [GeneratedRegex(@"\bPASSWORD\s+'(?<value>[^']*)'", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex SqlPassword();
 
-    // NAME: value, NAME=value, "name": "value" where the name holds PASS, SECRET, TOKEN or (API)KEY; the value must start
+    // NAME: value, NAME=value, "name": "value" where the name holds PASS, SECRET, TOKEN, (API)KEY or SIGNING(_)KEY; the value must start
     // like a literal (a letter, a digit, or a quote before one), which leaves out ${...}, $NAME and ${NAME:?...} checks.
-    [GeneratedRegex(@"(?<name>\b[A-Za-z0-9_]*(?:PASS|SECRET|TOKEN|APIKEY|API_KEY)[A-Za-z0-9_]*)""?[:=]\s*[""']?(?<value>[A-Za-z0-9][^\s""',;]*)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(?<name>\b[A-Za-z0-9_]*(?:PASS|SECRET|TOKEN|APIKEY|API_KEY|SIGNINGKEY|SIGNING_KEY)[A-Za-z0-9_]*)""?[:=]\s*[""']?(?<value>[A-Za-z0-9][^\s""',;]*)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex SecretSetting();
 }
