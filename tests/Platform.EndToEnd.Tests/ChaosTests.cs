@@ -1,13 +1,8 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using Grpc.Core;
-using Npgsql;
-using Platform.Ingestion.V1;
 using Platform.LoadTool;
-using Platform.Query.V1;
 using Platform.Testing;
 using Xunit.Abstractions;
 
@@ -22,8 +17,8 @@ namespace Platform.EndToEnd.Tests;
 /// </summary>
 public sealed class ChaosTests(ITestOutputHelper output)
 {
-    private static readonly int Articles = Setting("PLATFORM_CHAOS_ARTICLES", 800);
-    private static readonly double Rate = Setting("PLATFORM_CHAOS_RATE", 25);
+    private static readonly int Articles = PipelineRun.Setting("PLATFORM_CHAOS_ARTICLES", 800);
+    private static readonly double Rate = PipelineRun.Setting("PLATFORM_CHAOS_RATE", 25);
     private const int Clients = 8;
     private static readonly TimeSpan ReadyWithin = TimeSpan.FromSeconds(120);
 
@@ -41,11 +36,11 @@ public sealed class ChaosTests(ITestOutputHelper output)
 
         // The reference: the same input through a platform nobody disturbs.
         var clean = new RunningPlatform();
-        Outcome reference;
+        PipelineRun.Outcome reference;
         try
         {
             await clean.InitializeAsync();
-            reference = await RunAsync(clean, articles, faults: null);
+            reference = await PipelineRun.RunAsync(clean, articles, Clients, Rate, "chaos", faults: null);
         }
         finally
         {
@@ -55,12 +50,12 @@ public sealed class ChaosTests(ITestOutputHelper output)
 
         await using var infrastructure = await PrivateInfrastructure.StartAsync();
         var chaotic = new RunningPlatform(infrastructure.Endpoints);
-        Outcome result;
+        PipelineRun.Outcome result;
         var faults = new List<string>();
         try
         {
             await chaotic.InitializeAsync();
-            result = await RunAsync(chaotic, articles, (clock, cancellationToken) => InjectFaultsAsync(chaotic, infrastructure, clock, faults, cancellationToken));
+            result = await PipelineRun.RunAsync(chaotic, articles, Clients, Rate, "chaos", (clock, cancellationToken) => InjectFaultsAsync(chaotic, infrastructure, clock, faults, cancellationToken));
             foreach (var service in chaotic.Services)
             {
                 service.HasExited.ShouldBeFalse($"{service.Name} stopped by itself:\n{service.Tail()}");
@@ -95,101 +90,6 @@ public sealed class ChaosTests(ITestOutputHelper output)
         reference.Incidents.Except(result.Incidents).ShouldBeEmpty("incidents only without faults");
         result.ErrorQueueMessages.ShouldBe(0);
         faults.Count.ShouldBe(7);
-    }
-
-    /// <summary>What a run left: counts to compare and the figures for the report.</summary>
-    private sealed record Outcome(
-        Dictionary<int, string> Accepted,
-        (long Events, long Streams) StoredArticles,
-        Dictionary<(string Article, int Ordinal), int> Reports,
-        List<string> Incidents,
-        ConcurrentDictionary<StatusCode, int> Statuses,
-        int Duplicates,
-        long ErrorQueueMessages,
-        double SubmitSeconds,
-        double DrainSeconds)
-    {
-        public string Summary =>
-            $"{Accepted.Count:N0} accepted in {SubmitSeconds:F0} s ({Duplicates} answered duplicate after a retry), " +
-            $"{StoredArticles.Streams:N0} articles stored ({StoredArticles.Events:N0} ingested events), {Reports.Count:N0} reports " +
-            $"({Reports.Count(r => r.Value > 1)} twice), {Incidents.Count:N0} incidents, {ErrorQueueMessages} in error queues; " +
-            $"ledger complete {DrainSeconds:F0} s after the last submission and the last fault";
-    }
-
-    private static async Task<Outcome> RunAsync(RunningPlatform platform, IReadOnlyList<GeneratedArticle> articles,
-        Func<Stopwatch, CancellationToken, Task>? faults)
-    {
-        var statuses = new ConcurrentDictionary<StatusCode, int>();
-        var accepted = new ConcurrentDictionary<int, string>();
-        var duplicates = 0;
-        var next = -1;
-        var clock = Stopwatch.StartNew();
-        using var stop = new CancellationTokenSource();
-        var chaos = faults is null ? Task.CompletedTask : Task.Run(() => faults(clock, stop.Token));
-        var interval = TimeSpan.FromSeconds(1 / Rate);
-        await Task.WhenAll(Enumerable.Range(0, Clients).Select(_ => Task.Run(async () =>
-        {
-            int i;
-            while ((i = Interlocked.Increment(ref next)) < articles.Count)
-            {
-                await PacedSubmission.WhenDueAsync(i, interval, clock);
-                for (var attempt = 1; ; attempt++)
-                {
-                    try
-                    {
-                        var response = await platform.IngestionClient.SubmitArticleAsync(PacedSubmission.Request(articles[i], "chaos"),
-                            deadline: DateTime.UtcNow.AddSeconds(20));
-                        accepted[i] = response.ArticleId;
-                        if (response.Duplicate)
-                        {
-                            Interlocked.Increment(ref duplicates);
-                        }
-                        break;
-                    }
-                    catch (RpcException e) when (attempt < 200)
-                    {
-                        // Every failure is counted; only UNAVAILABLE is a right answer to an outage. Sent again either
-                        // way, so that the ledger comparison below does not depend on the answer.
-                        statuses.AddOrUpdate(e.StatusCode, 1, (_, n) => n + 1);
-                        await Task.Delay(TimeSpan.FromMilliseconds(250 * Math.Min(attempt, 8)));
-                    }
-                }
-            }
-        })));
-        var submitSeconds = clock.Elapsed.TotalSeconds;
-        await chaos;
-        var submitted = clock.Elapsed;
-
-        // Drained: nothing queued or unacknowledged in the virtual host and the ledger unchanged for three looks in a row.
-        var reports = new Dictionary<(string, int), int>();
-        var stable = 0;
-        var lastChange = Stopwatch.StartNew();
-        while (stable < 3 && lastChange.Elapsed < TimeSpan.FromMinutes(3))
-        {
-            await Task.Delay(2_000);
-            var now = await ReportsAsync(platform.QueryClient);
-            var queued = await QueuedAsync(platform.Infrastructure, errorQueuesOnly: false);
-            if (now.Count != reports.Count || now.Values.Sum() != reports.Values.Sum())
-            {
-                (reports, stable) = (now, 0);
-                lastChange.Restart();
-            }
-            else if (queued == 0)
-            {
-                stable++;
-            }
-        }
-        var drainSeconds = (clock.Elapsed - submitted - lastChange.Elapsed).TotalSeconds;
-        return new Outcome(
-            new Dictionary<int, string>(accepted),
-            await StoredArticlesAsync(platform.Infrastructure),
-            reports,
-            await IncidentsAsync(platform.QueryClient),
-            statuses,
-            duplicates,
-            await QueuedAsync(platform.Infrastructure, errorQueuesOnly: true),
-            submitSeconds,
-            Math.Max(0, drainSeconds));
     }
 
     /// <summary>
@@ -245,84 +145,10 @@ public sealed class ChaosTests(ITestOutputHelper output)
         }
     }
 
-    /// <summary>Every report in the ledger (reported or corroborating) by its article and ordinal, with how often it was recorded.</summary>
-    private static async Task<Dictionary<(string, int), int>> ReportsAsync(IncidentQuery.IncidentQueryClient query)
-    {
-        var reports = new Dictionary<(string, int), int>();
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                reports.Clear();
-                using var call = query.ReadEvents(new ReadEventsRequest { FromPosition = 0, EventTypes = { "incident_reported", "incident_corroborated" } },
-                    deadline: DateTime.UtcNow.AddMinutes(2));
-                await foreach (var stored in call.ResponseStream.ReadAllAsync())
-                {
-                    using var json = JsonDocument.Parse(stored.DataJson);
-                    var source = json.RootElement.GetProperty("Source");
-                    var key = (source.GetProperty("ArticleId").GetString()!, source.GetProperty("Ordinal").GetInt32());
-                    reports[key] = reports.GetValueOrDefault(key) + 1;
-                }
-                return reports;
-            }
-            catch (RpcException e) when (e.StatusCode == StatusCode.Unavailable && attempt < 30)
-            {
-                await Task.Delay(1_000);
-            }
-        }
-    }
-
-    /// <summary>Each incident as one line: what, where, when, how many, who, and its sources (article and evidence offset).</summary>
-    private static async Task<List<string>> IncidentsAsync(IncidentQuery.IncidentQueryClient query)
-    {
-        var incidents = new List<string>();
-        var token = "";
-        do
-        {
-            var page = await query.SearchIncidentsAsync(new SearchIncidentsRequest
-            {
-                FromDate = "2019-01-01", ToDate = "2022-12-31", PageSize = 500, PageToken = token,
-            }, deadline: DateTime.UtcNow.AddSeconds(30));
-            incidents.AddRange(page.Incidents.Select(i => string.Join(" | ",
-                i.EventType, i.SubEventType, i.Place?.GeonameId, i.Place?.Precision, i.DateStart, i.DateEnd, i.Fatalities, i.Arrests, i.Retracted,
-                string.Join(',', i.Actors.Select(a => a.ActorId).Order(StringComparer.Ordinal)),
-                string.Join(',', i.Sources.Select(s => $"{s.ArticleId}@{s.Evidence?.Start}").Order(StringComparer.Ordinal)))));
-            token = page.NextPageToken;
-        }
-        while (token.Length > 0);
-        incidents.Sort(StringComparer.Ordinal);
-        return incidents;
-    }
-
-    /// <summary>ArticleIngested events and article streams in Ingestion's store: equal when no article was stored twice.</summary>
-    private static async Task<(long, long)> StoredArticlesAsync(IsolatedInfrastructure infrastructure)
-    {
-        await using var connection = new NpgsqlConnection(infrastructure.Postgres);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(
-            $"select count(*), count(distinct stream_id) from \"{infrastructure.Schema("ingestion")}\".mt_events where type = 'article_ingested'", connection);
-        await using var reader = await command.ExecuteReaderAsync();
-        await reader.ReadAsync();
-        return (reader.GetInt64(0), reader.GetInt64(1));
-    }
-
-    /// <summary>Messages ready or unacknowledged in the virtual host's queues (or only its error queues).</summary>
-    private static async Task<long> QueuedAsync(IsolatedInfrastructure infrastructure, bool errorQueuesOnly)
-    {
-        using var client = infrastructure.Endpoints.ManagementClient();
-        using var json = JsonDocument.Parse(await client.GetStringAsync($"api/queues/{Uri.EscapeDataString(infrastructure.VirtualHost)}?columns=name,messages"));
-        return json.RootElement.EnumerateArray()
-            .Where(q => !errorQueuesOnly || q.GetProperty("name").GetString()!.EndsWith("_error", StringComparison.Ordinal))
-            .Sum(q => q.TryGetProperty("messages", out var messages) ? messages.GetInt64() : 0);
-    }
-
     private static async Task WriteReportAsync(string report)
     {
         var directory = Path.Combine(RepositoryPaths.Root, ".local", "run");
         Directory.CreateDirectory(directory);
         await File.WriteAllTextAsync(Path.Combine(directory, $"chaos-{Articles}.txt"), report);
     }
-
-    private static int Setting(string name, int fallback) =>
-        int.TryParse(Environment.GetEnvironmentVariable(name), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : fallback;
 }

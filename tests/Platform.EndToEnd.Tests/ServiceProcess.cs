@@ -64,10 +64,15 @@ public sealed class ServiceProcess : IAsyncDisposable
         start.Environment["Kestrel__Endpoints__Grpc__Url"] = GrpcAddress.ToString();
         start.Environment["Kestrel__Endpoints__Management__Url"] = ManagementAddress.ToString();
         start.Environment[TestSecurity.ServiceSetting.Key] = TestSecurity.ServiceSetting.Value;
-        start.Environment["OTEL_SERVICE_NAME"] = name;
-        // JSON logs with scopes carry the trace id of every line: the tests follow one article by it.
+        // Instances of one service share its service name; the process name tells them apart.
+        start.Environment["OTEL_SERVICE_NAME"] = project.ToLowerInvariant();
+        start.Environment["OTEL_RESOURCE_ATTRIBUTES"] = $"service.instance.id={name}";
+        // JSON logs with scopes carry the trace id of every line: the tests follow one article by it. The UTC
+        // timestamp orders lines of different processes (who published when).
         start.Environment["Logging__Console__FormatterName"] = "json";
         start.Environment["Logging__Console__FormatterOptions__IncludeScopes"] = "true";
+        start.Environment["Logging__Console__FormatterOptions__TimestampFormat"] = "yyyy-MM-ddTHH:mm:ss.fffZ";
+        start.Environment["Logging__Console__FormatterOptions__UseUtcTimestamp"] = "true";
         foreach (var (key, value) in environment)
         {
             start.Environment[key] = value;

@@ -29,6 +29,9 @@ public static class IngestionExtensions
                 // to a watcher seeing the incident (Marten's defaults are 250 ms busy and 1 s idle).
                 options.Projections.FastPollingTime = TimeSpan.FromMilliseconds(50);
                 options.Projections.SlowPollingTime = TimeSpan.FromMilliseconds(100);
+                // A standby instance tries for the outbox's leadership (an advisory lock) this often: with Marten's
+                // default of 5 s a killed leader's articles waited about 7 s for the other instance to take over.
+                options.Projections.LeadershipPollingTime = 1_000;
             })
             // HotCold: with several Ingestion instances exactly one runs the outbox publisher at a time.
             .AddAsyncDaemon(DaemonMode.HotCold)
