@@ -25,6 +25,7 @@ public sealed class PrivateInfrastructure : IAsyncDisposable
             ["PLATFORM_RABBIT_MGMT_PORT"] = FreePort(),
             ["PLATFORM_RABBIT_DIST_PORT"] = FreePort(),
             ["PLATFORM_EPMD_PORT"] = FreePort(),
+            ["PLATFORM_RABBIT_PROM_PORT"] = FreePort(),
             ["PLATFORM_RABBIT_NODE"] = $"{Path.GetFileName(directory)}@localhost",
             // Small: the machine already runs the shared PostgreSQL.
             ["PLATFORM_PG_SHARED_BUFFERS"] = "128MB",
