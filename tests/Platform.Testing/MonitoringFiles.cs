@@ -112,13 +112,5 @@ public static partial class MonitoringFiles
 
     /// <summary>The sample names of a Prometheus text exposition (histograms appear as their _bucket, _sum, _count).</summary>
     public static IReadOnlySet<string> ExposedNames(string exposition) =>
-        exposition.Split('\n')
-            .Where(line => line.Length > 0 && line[0] != '#')
-            .Select(line => SampleName().Match(line))
-            .Where(match => match.Success)
-            .Select(match => match.Value)
-            .ToHashSet(StringComparer.Ordinal);
-
-    [GeneratedRegex(@"^[A-Za-z_:][A-Za-z0-9_:]*")]
-    private static partial Regex SampleName();
+        PrometheusScrape.Parse(exposition).Samples.Select(sample => sample.Name).ToHashSet(StringComparer.Ordinal);
 }
