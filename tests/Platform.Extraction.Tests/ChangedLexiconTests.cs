@@ -26,7 +26,7 @@ public sealed class ChangedLexiconTests : IDisposable
         AddActorAlias("sdf", "Manbij Military Council");
 
         var before = Extract(new IncidentExtractor()).ShouldHaveSingleItem();
-        var after = Extract(new IncidentExtractor(Lexicon.Load(_directory.FullName), "extraction-0.7.1")).ShouldHaveSingleItem();
+        var after = Extract(new IncidentExtractor(Lexicon.Load(_directory.FullName), "extraction-0.7.2")).ShouldHaveSingleItem();
 
         before.Actors.Select(a => a.ActorId).ShouldBe(["isis"]);
         after.Actors.Select(a => a.ActorId).ShouldBe(["isis", "sdf"], ignoreOrder: true);
@@ -43,14 +43,14 @@ public sealed class ChangedLexiconTests : IDisposable
             .Build();
 
         ExtractionExtensions.CreateExtractor(Settings(null, null)).OutputVersion.ShouldBe(IncidentExtractor.Version);
-        ExtractionExtensions.CreateExtractor(Settings(_directory.FullName, "extraction-0.7.1")).OutputVersion.ShouldBe("extraction-0.7.1");
+        ExtractionExtensions.CreateExtractor(Settings(_directory.FullName, "extraction-0.7.2")).OutputVersion.ShouldBe("extraction-0.7.2");
         Should.Throw<InvalidOperationException>(() => ExtractionExtensions.CreateExtractor(Settings(_directory.FullName, null)))
             .Message.ShouldContain("Extraction:Version");
         Should.Throw<InvalidOperationException>(() => ExtractionExtensions.CreateExtractor(Settings(_directory.FullName, IncidentExtractor.Version)));
         Should.Throw<InvalidOperationException>(() => ExtractionExtensions.CreateExtractor(Settings(_directory.FullName, "extraction-0.1.9")))
             .Message.ShouldContain("newer");
         Should.Throw<InvalidOperationException>(() => ExtractionExtensions.CreateExtractor(Settings(_directory.FullName, "my-lexicon")));
-        Should.Throw<DirectoryNotFoundException>(() => ExtractionExtensions.CreateExtractor(Settings("/nonexistent/lexicons", "extraction-0.7.1")));
+        Should.Throw<DirectoryNotFoundException>(() => ExtractionExtensions.CreateExtractor(Settings("/nonexistent/lexicons", "extraction-0.7.2")));
     }
 
     [Fact]

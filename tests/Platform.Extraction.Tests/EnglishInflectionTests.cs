@@ -174,6 +174,31 @@ public class ExchangedShellingTests
     }
 
     [Fact]
+    public void Air_strikes_on_another_town_of_the_battles_countryside_are_an_incident_of_their_own()
+    {
+        // The shared "Raqqa countryside" is where both towns lie, not one place: two events, two incidents.
+        var incidents = Extractor.Extract(new ExtractionInput(
+            "Clashes broke out between the Syrian Democratic Forces and Islamic State fighters near al-Tabqa in the Raqqa countryside on Thursday, and 4 fighters were killed. " +
+            "The local council said it was preparing a plan to repair water pipes. " +
+            "Russian warplanes carried out air strikes on Tal Abyad in the Raqqa countryside on Thursday, killing 5 civilians.",
+            "en", new DateOnly(2020, 3, 13)));
+
+        incidents.Select(i => (i.EventType, i.Places[0].Name, i.Fatalities)).ShouldBe(
+            [("Battles", "al-Tabqa", 4), ("Explosions/Remote violence", "Tal Abyad", 5)]);
+        incidents[0].Actors.Select(a => a.ActorId).ShouldBe(["sdf", "isis"], ignoreOrder: true);
+    }
+
+    [Fact]
+    public void Shelling_of_the_countryside_where_a_battle_is_fought_is_that_battle()
+    {
+        var incident = Extractor.Extract(new ExtractionInput(
+            "Clashes broke out between regime forces and rebels in the Hama countryside on Monday. Warplanes shelled the Hama countryside on Monday.",
+            "en", new DateOnly(2020, 2, 4))).ShouldHaveSingleItem();
+
+        incident.EventType.ShouldBe("Battles");
+    }
+
+    [Fact]
     public void Shelling_by_one_side_stays_remote_violence()
     {
         var incident = Extractor.Extract(new ExtractionInput("Regime forces shelled the town of Kafr Nabl on Monday.", "en", new DateOnly(2020, 2, 4)))

@@ -10,9 +10,11 @@ public sealed record GeneratedArticle(string Title, string Text, string Language
 /// places (so the pipeline yields incidents and corroborations) and padded with background sentences to about 3 KB.
 /// Deterministic for a seed; the run tag in every text keeps two runs' articles distinct.
 /// <para>
-/// <c>orderIndependent</c> avoids the two cases where the ledger's incidents depend on the order reports arrive in
+/// <c>orderIndependent</c> avoids the cases where the ledger's incidents depend on the order reports arrive in
 /// (README, "Order does not change the record..."): events fall on every third day, so reports of different days
-/// never match (the ledger joins reports up to a day apart and would chain them), and every article about one place
+/// never match (the ledger joins reports up to a day apart and would chain them), no two places lie within the
+/// corroboration radius of each other (events at two towns 8 km apart on one day would make one incident, placed where
+/// its first report says), and every article about one place
 /// and day tells the same kind of event with the same actors, so no incident gathers an actor that lets a later
 /// report join it. The chaos test needs this: faults change the order of arrival.
 /// </para>
@@ -30,6 +32,11 @@ public static class ArticleGenerator
         ("دوما", "Douma", "دمشق", "Damascus"), ("داريا", "Daraya", "دمشق", "Damascus"), ("تدمر", "Palmyra", "حمص", "Homs"), ("الرستن", "al-Rastan", "حمص", "Homs"),
         ("اللطامنة", "al-Lataminah", "حماة", "Hama"), ("مورك", "Morek", "حماة", "Hama"), ("طفس", "Tafas", "درعا", "Daraa"), ("بصرى الشام", "Busra al-Sham", "درعا", "Daraa"),
     ];
+
+    // Places within the ledger's corroboration radius (10 km) of another in the list, left out of the order-independent
+    // input: an event at each on one day would be one incident whose place is the first report's. Morek lies 8.6 km from
+    // al-Lataminah, al-Shuhail 7.3 km from al-Mayadin.
+    private static readonly HashSet<string> NearAnother = new(StringComparer.Ordinal) { "Morek", "al-Shuhail" };
 
     private static readonly string[] WeekdaysAr = ["الأحد", "الاثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة", "السبت"];
     private static readonly string[] WeekdaysEn = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
@@ -94,7 +101,10 @@ public static class ArticleGenerator
                 {
                     // Two events of one article never share a place (an incident holds one report per article), and
                     // the place and day decide what happened there.
-                    placeIndex = placeIndex == first ? (placeIndex + 1) % Places.Length : placeIndex;
+                    while (placeIndex == first || NearAnother.Contains(Places[placeIndex].En))
+                    {
+                        placeIndex = (placeIndex + 1) % Places.Length;
+                    }
                     templateIndex = (placeIndex * 7 + published.DayNumber / dayStep) % EventsEn.Length;
                 }
                 first = placeIndex;

@@ -16,7 +16,7 @@ public sealed partial class IncidentExtractor(Lexicon lexicon, string version)
     /// The built-in rules and lexicons. Changes whenever they change: downstream stages key idempotency and
     /// revisions on the version an extractor stamps on its output.
     /// </summary>
-    public const string Version = "extraction-0.7.0";
+    public const string Version = "extraction-0.7.1";
 
     /// <summary>The version stamped on this extractor's output: <see cref="Version"/>, or a changed lexicon's own.</summary>
     public string OutputVersion { get; } = version;
@@ -277,8 +277,15 @@ public sealed partial class IncidentExtractor(Lexicon lexicon, string version)
     private static List<Frame> WithSupportingFireInBattles(List<Frame> frames)
     {
         // Every place a frame names by a cue: the shelling of "Jobar neighborhood in Damascus city" is at the battle "in
-        // areas in the vicinity of X in Jobar neighborhood in Damascus city".
-        static IEnumerable<string> Keys(Frame f) => f.Places.Where(p => p.Relation is not ("between" or PlaceMentionFinder.FreeMention)).Select(p => PlaceKey(p.Name));
+        // areas in the vicinity of X in Jobar neighborhood in Damascus city". A countryside or region counts only when the
+        // frame names nothing finer: clashes near al-Tabqa "in the Raqqa countryside" and air strikes on Tal Abyad "in the
+        // Raqqa countryside" are two events at two towns, while shelling of "the Raqqa countryside" goes with a battle there.
+        static IEnumerable<string> Keys(Frame f)
+        {
+            var cued = f.Places.Where(p => p.Relation is not ("between" or PlaceMentionFinder.FreeMention)).ToList();
+            var finer = cued.Where(p => p.Relation is not ("countryside-of" or "region")).ToList();
+            return (finer.Count > 0 ? finer : cued).Select(p => PlaceKey(p.Name));
+        }
         var battles = new Dictionary<string, List<Frame>>(StringComparer.Ordinal);
         foreach (var frame in frames.Where(f => f.EventType == "Battles"))
         {

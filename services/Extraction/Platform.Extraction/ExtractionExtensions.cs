@@ -54,7 +54,7 @@ public static class ExtractionExtensions
         return string.IsNullOrWhiteSpace(version) || Platform.Contracts.ExtractorVersions.Parse(version) is null
             || Platform.Contracts.ExtractorVersions.Compare(version, IncidentExtractor.Version) <= 0
             ? "Extraction:LexiconDirectory is set, so Extraction:Version must name the changed lexicon with a version newer than the built-in " +
-              $"{IncidentExtractor.Version}, ending in a numeric version (for example extraction-0.7.1): the ledger ignores output of an older or the same version."
+              $"{IncidentExtractor.Version}, ending in a numeric version (for example extraction-0.7.2): the ledger ignores output of an older or the same version."
             : null;
     }
 }

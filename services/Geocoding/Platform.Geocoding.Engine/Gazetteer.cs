@@ -119,6 +119,7 @@ public sealed class Gazetteer
         gazetteer.LoadOverlay(countries);
         gazetteer.InferMissingAdmin1();
         gazetteer._byName.Compact();
+        gazetteer.LinkTwins();
         gazetteer._bySkeleton.Compact();
         gazetteer._byLoose.Compact();
         gazetteer._byArabicSkeleton.Compact();
@@ -643,6 +644,60 @@ public sealed class Gazetteer
             }
         }
     }
+
+    /// <summary>How far apart two rows of one town may lie and still be one place (<see cref="Canonical"/>).</summary>
+    public const double TwinKm = 2;
+
+    // Place index -> the index of the row that stands for the same town (see LinkTwins).
+    private readonly Dictionary<int, int> _twinOf = [];
+
+    /// <summary>
+    /// GeoNames often holds one town twice: a row with the population and a second, population-less row a few hundred
+    /// metres away that carries another spelling (Al-Thawrah, 87,880 people, and Aţ Ţabaqah, 0, both "الطبقة", 300 m
+    /// apart). Which row a mention matches then depends on the spelling and the language, and an Arabic and an English
+    /// report of one town get two ids. A populated place without population that shares a name with a populated place
+    /// with population, in the same country and within <see cref="TwinKm"/>, stands for it (the most populous such neighbour).
+    /// </summary>
+    private void LinkTwins()
+    {
+        foreach (var postings in _byName.SharedPostings())
+        {
+            if (postings.Count > 1000)
+            {
+                // A generic word many places carry ("village"), not a town's name.
+                continue;
+            }
+            foreach (var lesser in postings)
+            {
+                var place = _places[lesser];
+                if (place.FeatureClass != "P" || place.Population > 0)
+                {
+                    continue;
+                }
+                foreach (var greater in postings)
+                {
+                    var other = _places[greater];
+                    // Ras al-Ain and Ceylanpınar share a name and a border, not a town: twins are of one country.
+                    if (other.FeatureClass == "P" && other.Population > 0 && other.CountryCode == place.CountryCode
+                        && (!_twinOf.TryGetValue(lesser, out var known) || _places[known].Population < other.Population)
+                        && GreatCircle.Km(place.Latitude, place.Longitude, other.Latitude, other.Longitude) <= TwinKm)
+                    {
+                        _twinOf[lesser] = greater;
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>The row that stands for <paramref name="place"/>'s town: itself, or its populated twin (<see cref="LinkTwins"/>).</summary>
+    public GazetteerPlace Canonical(GazetteerPlace place)
+    {
+        ArgumentNullException.ThrowIfNull(place);
+        return _byId.TryGetValue(place.GeonameId, out var index) && _twinOf.TryGetValue(index, out var twin) ? _places[twin] : place;
+    }
+
+    /// <summary>How many rows stand for a populated twin (<see cref="LinkTwins"/>).</summary>
+    public int Twins => _twinOf.Count;
 
     /// <summary>Places whose name, in any language, folds to the same key as <paramref name="name"/>.</summary>
     public IReadOnlyList<GazetteerPlace> Find(string name) => Postings(NameKey(name)).Select(i => _places[i]).ToList();

@@ -48,7 +48,7 @@ public sealed record GeocodeResult(
 /// </param>
 public sealed class Geocoder(Gazetteer gazetteer, string? defaultFocus = null)
 {
-    public const string Version = "geocoding-0.5.0";
+    public const string Version = "geocoding-0.5.1";
 
     // Feature words that begin many names (ruin, hill, spring, cape, mountain, valley, well, monastery, village,
     // mother/father of): alone they name some place somewhere, which is almost never the one meant.
@@ -423,9 +423,15 @@ public sealed class Geocoder(Gazetteer gazetteer, string? defaultFocus = null)
         return null;
     }
 
-    private GeocodeResult Build(Found found, int precision, string mention, string rule) =>
-        new(found.Place, precision, found.Matched, found.Confidence, gazetteer.Admin1Name(found.Place), gazetteer.Admin2Name(found.Place),
-            found.RunnersUp, mention, rule, precision == 3 || found.NamesGovernorate || found.Place.FeatureCode == "ADM1");
+    private GeocodeResult Build(Found found, int precision, string mention, string rule)
+    {
+        // One town, one id, whichever of its rows the spelling matched.
+        var place = gazetteer.Canonical(found.Place);
+        var runnersUp = place == found.Place ? found.RunnersUp : found.RunnersUp.Where(p => p.GeonameId != place.GeonameId).ToList();
+        return new(place, precision, found.Matched, found.Confidence, gazetteer.Admin1Name(place), gazetteer.Admin2Name(place),
+            runnersUp, mention, place == found.Place ? rule : $"{rule}; row {found.Place.GeonameId} is a twin of {place.GeonameId}",
+            precision == 3 || found.NamesGovernorate || place.FeatureCode == "ADM1");
+    }
 
     /// <param name="NamesGovernorate">The name is also that of the governorate the place lies in ("Idlib", "Raqqa").</param>
     /// <param name="Supported">The place lies in the governorate of, or near, another place the incident names.</param>

@@ -47,6 +47,9 @@ internal sealed class PostingIndex
         : _compact is not null ? _compact[-postings - 1]
         : _shared[-postings - 1];
 
+    /// <summary>Every posting list of a key that several places share.</summary>
+    public IEnumerable<IReadOnlyList<int>> SharedPostings() => _compact is not null ? _compact : _shared;
+
     /// <summary>
     /// Ends the load: shared posting lists become arrays of their exact size (a list's spare capacity and header are
     /// most of the memory a short list takes).
