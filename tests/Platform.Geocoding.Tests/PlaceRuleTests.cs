@@ -187,6 +187,17 @@ public class PlaceRuleTests(RegionGazetteer fixture) : IClassFixture<RegionGazet
         result.ShouldNotBeNull().Place.GeonameId.ShouldBe(172142);
     }
 
+    [Theory]
+    [InlineData("القامشلي", 173377)] // a district seat (PPLA2) the gazetteer gives no population
+    [InlineData("الراعي", 169138)] // al-Rai, a subdistrict seat
+    public void An_administrative_seat_spelled_like_an_adjective_is_a_place_of_the_articles_country(string name, long geonameId)
+    {
+        // "قصفت قوات النظام القامشلي": the article and the nisba ending do not make a district seat an adjective, in an
+        // article about Syria (the services' default focus).
+        new Geocoder(fixture.Gazetteer, "SY").ResolveArticle([[new PlaceQuery(name, "mention", [])]])[0]
+            .ShouldNotBeNull().Place.GeonameId.ShouldBe(geonameId);
+    }
+
     [Fact]
     public void Free_mentions_find_the_known_name_inside_a_run_of_words()
     {

@@ -775,10 +775,11 @@ public sealed class Geocoder(Gazetteer gazetteer, string? defaultFocus = null)
         if (free && Tokenizer.IsArabic(prefix.Text) && !prefix.Text.Contains(' ', StringComparison.Ordinal))
         {
             // "الدولي", "العسكري": a word with the article and a nisba ending is mostly an adjective; it names a place
-            // only near the incident's other places or as a notable place of the article's country.
+            // only near the incident's other places or as a notable place or an administrative seat of the article's
+            // country ("القامشلي", a district seat the gazetteer gives no population).
             if (prefix.Text.StartsWith("ال", StringComparison.Ordinal) && prefix.Text.EndsWith('ي'))
             {
-                return supported || notable && place.CountryCode == context.Focus;
+                return supported || (notable || place.FeatureCode.StartsWith("PPLA", StringComparison.Ordinal)) && place.CountryCode == context.Focus;
             }
             return supported || place.Population > 0 || notable || place.FeatureClass == "A";
         }
